@@ -1,0 +1,10 @@
+//! `newsgraph repl`.
+
+use std::process::ExitCode;
+
+use super::{Error, ReplArgs};
+
+/// Runs `newsgraph repl`.
+pub fn run(_args: &ReplArgs) -> Result<ExitCode, Error> {
+    Err(Error::NotBuilt("newsgraph repl"))
+}

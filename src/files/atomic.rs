@@ -1,0 +1,2 @@
+//! Replacing a file whole or not at all: a temporary file in the same folder,
+//! fsync, rename.

@@ -1,0 +1,2 @@
+//! Merging the facts of documents into the graph, resolving names across
+//! documents.

@@ -1,0 +1,775 @@
+//! The graph store: a petgraph `StableGraph` of labelled nodes and typed
+//! edges, with indexes by name and alias, by label and by type.
+//!
+//! Every stage writes into and reads from this store through the mutation
+//! and look-up API below; outside this module nobody imports petgraph. The
+//! graph knows nothing about queries, text or files.
+
+pub mod dump;
+mod intern;
+pub mod merge;
+mod property;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
+use petgraph::visit::{EdgeIndexable as _, EdgeRef as _, NodeIndexable as _};
+
+pub use intern::{Interner, Sym};
+pub use property::{DateError, PartialDate, PropertyValue, days_in_month};
+
+/// The property key whose string value is a node's canonical name.
+pub const NAME_KEY: &str = "name";
+/// The property key whose list of strings holds a node's aliases.
+pub const ALIASES_KEY: &str = "aliases";
+
+/// A node's id: stable across deletes of other nodes and across save/load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// An edge's id: stable across deletes of other edges and across save/load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EdgeId(pub u32);
+
+/// Which edges of a node to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Edges that start at the node.
+    Outgoing,
+    /// Edges that end at the node.
+    Incoming,
+    /// Both; a self-loop is reported once.
+    Both,
+}
+
+/// An ordered map from interned keys to values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Properties {
+    entries: Vec<(Sym, PropertyValue)>,
+}
+
+impl Properties {
+    /// The value under `key`.
+    pub fn get(&self, key: Sym) -> Option<&PropertyValue> {
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &PropertyValue)> {
+        self.entries.iter().map(|(k, v)| (*k, v))
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn insert(&mut self, key: Sym, value: PropertyValue) -> Option<PropertyValue> {
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => Some(std::mem::replace(v, value)),
+            None => {
+                self.entries.push((key, value));
+                None
+            }
+        }
+    }
+
+    fn remove(&mut self, key: Sym) -> Option<PropertyValue> {
+        let i = self.entries.iter().position(|(k, _)| *k == key)?;
+        Some(self.entries.remove(i).1)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct NodeData {
+    labels: Vec<Sym>,
+    props: Properties,
+}
+
+#[derive(Debug, Clone)]
+struct EdgeData {
+    ty: Sym,
+    props: Properties,
+}
+
+/// Why a mutation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GraphError {
+    /// The node id names no node (never made, or deleted).
+    #[error("node {0} does not exist")]
+    NoSuchNode(u32),
+    /// The edge id names no edge (never made, or deleted).
+    #[error("relationship {0} does not exist")]
+    NoSuchEdge(u32),
+    /// A node with edges was deleted without detaching them first.
+    #[error("node {0} still has relationships; delete them first or use DETACH DELETE")]
+    NodeHasEdges(u32),
+}
+
+/// The knowledge graph: nodes with labels and properties, edges with a type
+/// and properties, and the indexes that keep look-ups from scanning.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    graph: StableGraph<NodeData, EdgeData, petgraph::Directed, u32>,
+    symbols: Interner,
+    /// Lower-cased canonical name or alias -> the nodes that carry it.
+    names: IndexMap<Box<str>, Vec<NodeId>>,
+    /// Label -> the nodes that carry it, by id.
+    by_label: IndexMap<Sym, BTreeSet<NodeId>>,
+    /// Relationship type -> the edges of that type, by id.
+    by_type: IndexMap<Sym, BTreeSet<EdgeId>>,
+    name_key: Option<Sym>,
+    aliases_key: Option<Sym>,
+}
+
+/// A read-only view of one node.
+#[derive(Clone, Copy)]
+pub struct NodeRef<'g> {
+    graph: &'g Graph,
+    id: NodeId,
+    data: &'g NodeData,
+}
+
+impl<'g> NodeRef<'g> {
+    /// The node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The node's labels as symbols, in the order they were added.
+    pub fn label_syms(&self) -> &'g [Sym] {
+        &self.data.labels
+    }
+
+    /// The node's labels, in the order they were added.
+    pub fn labels(&self) -> impl Iterator<Item = &'g str> + 'g {
+        let symbols = &self.graph.symbols;
+        self.data.labels.iter().map(move |s| symbols.resolve(*s))
+    }
+
+    /// Whether the node carries `label`.
+    pub fn has_label(&self, label: Sym) -> bool {
+        self.data.labels.contains(&label)
+    }
+
+    /// The node's properties.
+    pub fn properties(&self) -> &'g Properties {
+        &self.data.props
+    }
+
+    /// The value of property `key`.
+    pub fn property(&self, key: &str) -> Option<&'g PropertyValue> {
+        self.data.props.get(self.graph.symbols.get(key)?)
+    }
+
+    /// The node's canonical name, when it has one.
+    pub fn name(&self) -> Option<&'g str> {
+        self.data.props.get(self.graph.name_key?)?.as_str()
+    }
+}
+
+/// A read-only view of one edge.
+#[derive(Clone, Copy)]
+pub struct EdgeRef<'g> {
+    graph: &'g Graph,
+    id: EdgeId,
+    source: NodeId,
+    target: NodeId,
+    data: &'g EdgeData,
+}
+
+impl<'g> EdgeRef<'g> {
+    /// The edge's id.
+    pub fn id(&self) -> EdgeId {
+        self.id
+    }
+
+    /// The node the edge starts at.
+    pub fn source(&self) -> NodeId {
+        self.source
+    }
+
+    /// The node the edge ends at.
+    pub fn target(&self) -> NodeId {
+        self.target
+    }
+
+    /// The edge's type as a symbol.
+    pub fn type_sym(&self) -> Sym {
+        self.data.ty
+    }
+
+    /// The edge's type.
+    pub fn edge_type(&self) -> &'g str {
+        self.graph.symbols.resolve(self.data.ty)
+    }
+
+    /// The edge's properties.
+    pub fn properties(&self) -> &'g Properties {
+        &self.data.props
+    }
+
+    /// The value of property `key`.
+    pub fn property(&self, key: &str) -> Option<&'g PropertyValue> {
+        self.data.props.get(self.graph.symbols.get(key)?)
+    }
+}
+
+fn name_key_of(s: &str) -> Box<str> {
+    s.to_lowercase().into_boxed_str()
+}
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    /// The symbol table of labels, types and keys.
+    pub fn symbols(&self) -> &Interner {
+        &self.symbols
+    }
+
+    /// The symbol of `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let sym = self.symbols.intern(s);
+        if s == NAME_KEY {
+            self.name_key = Some(sym);
+        } else if s == ALIASES_KEY {
+            self.aliases_key = Some(sym);
+        }
+        sym
+    }
+
+    /// The symbol of `s`, if any label, type or key was ever spelt so.
+    pub fn sym(&self, s: &str) -> Option<Sym> {
+        self.symbols.get(s)
+    }
+
+    /// The string of a symbol.
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.symbols.resolve(sym)
+    }
+
+    /// How many nodes there are.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// How many edges there are.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// One past the largest node id ever in use (ids below it may be free).
+    pub fn node_bound(&self) -> usize {
+        self.graph.node_bound()
+    }
+
+    /// One past the largest edge id ever in use (ids below it may be free).
+    pub fn edge_bound(&self) -> usize {
+        self.graph.edge_bound()
+    }
+
+    /// The node with id `id`, if it exists.
+    pub fn node(&self, id: NodeId) -> Option<NodeRef<'_>> {
+        self.graph
+            .node_weight(NodeIndex::new(id.0 as usize))
+            .map(|data| NodeRef {
+                graph: self,
+                id,
+                data,
+            })
+    }
+
+    /// The edge with id `id`, if it exists.
+    pub fn edge(&self, id: EdgeId) -> Option<EdgeRef<'_>> {
+        let index = EdgeIndex::new(id.0 as usize);
+        let data = self.graph.edge_weight(index)?;
+        let (s, t) = self.graph.edge_endpoints(index)?;
+        Some(EdgeRef {
+            graph: self,
+            id,
+            source: NodeId(s.index() as u32),
+            target: NodeId(t.index() as u32),
+            data,
+        })
+    }
+
+    /// Every node id, ascending.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.graph.node_indices().map(|i| NodeId(i.index() as u32))
+    }
+
+    /// Every edge id, ascending.
+    pub fn edge_ids(&self) -> impl Iterator<Item = EdgeId> + '_ {
+        self.graph.edge_indices().map(|i| EdgeId(i.index() as u32))
+    }
+
+    /// The nodes carrying `label`, ascending by id.
+    pub fn nodes_with_label(&self, label: &str) -> impl Iterator<Item = NodeId> + '_ {
+        self.sym(label)
+            .and_then(|s| self.by_label.get(&s))
+            .into_iter()
+            .flat_map(|set| set.iter().copied())
+    }
+
+    /// How many nodes carry `label`.
+    pub fn label_count(&self, label: &str) -> usize {
+        self.sym(label)
+            .and_then(|s| self.by_label.get(&s))
+            .map_or(0, |s| s.len())
+    }
+
+    /// The edges of type `ty`, ascending by id.
+    pub fn edges_with_type(&self, ty: &str) -> impl Iterator<Item = EdgeId> + '_ {
+        self.sym(ty)
+            .and_then(|s| self.by_type.get(&s))
+            .into_iter()
+            .flat_map(|set| set.iter().copied())
+    }
+
+    /// How many edges have type `ty`.
+    pub fn type_count(&self, ty: &str) -> usize {
+        self.sym(ty)
+            .and_then(|s| self.by_type.get(&s))
+            .map_or(0, |s| s.len())
+    }
+
+    /// Every label in use with its node count, in first-use order.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.by_label
+            .iter()
+            .filter(|(_, set)| !set.is_empty())
+            .map(|(s, set)| (self.resolve(*s), set.len()))
+    }
+
+    /// Every relationship type in use with its edge count, in first-use order.
+    pub fn edge_types(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.by_type
+            .iter()
+            .filter(|(_, set)| !set.is_empty())
+            .map(|(s, set)| (self.resolve(*s), set.len()))
+    }
+
+    /// The nodes whose canonical name or an alias equals `name`, ignoring case.
+    pub fn lookup_name(&self, name: &str) -> &[NodeId] {
+        self.names
+            .get(&*name_key_of(name))
+            .map_or(&[], |v| v.as_slice())
+    }
+
+    /// Every indexed name and alias (lower-cased), for completion.
+    pub fn indexed_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.names.keys().map(|k| &**k)
+    }
+
+    /// The edges at `node` in `direction`, each with the node at its other
+    /// end. With `ty`, only edges of that type.
+    pub fn edges_at(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        ty: Option<Sym>,
+    ) -> impl Iterator<Item = (EdgeId, NodeId)> + '_ {
+        let index = NodeIndex::new(node.0 as usize);
+        let present = self.graph.contains_node(index);
+        let out = matches!(direction, Direction::Outgoing | Direction::Both) && present;
+        let inc = matches!(direction, Direction::Incoming | Direction::Both) && present;
+        let outgoing = out
+            .then(|| {
+                self.graph
+                    .edges_directed(index, petgraph::Direction::Outgoing)
+            })
+            .into_iter()
+            .flatten()
+            .map(|e| (e, e.target()));
+        let incoming = inc
+            .then(|| {
+                self.graph
+                    .edges_directed(index, petgraph::Direction::Incoming)
+            })
+            .into_iter()
+            .flatten()
+            // A self-loop was already reported as outgoing.
+            .filter(move |e| !(out && e.source() == e.target()))
+            .map(|e| (e, e.source()));
+        outgoing
+            .chain(incoming)
+            .filter(move |(e, _)| ty.is_none_or(|t| e.weight().ty == t))
+            .map(|(e, other)| (EdgeId(e.id().index() as u32), NodeId(other.index() as u32)))
+    }
+
+    /// How many edges `node` has in `direction`.
+    pub fn degree(&self, node: NodeId, direction: Direction) -> usize {
+        self.edges_at(node, direction, None).count()
+    }
+
+    /// Adds a node with `labels` and `props`; a null property is left out.
+    pub fn add_node<'a, L, P>(&mut self, labels: L, props: P) -> NodeId
+    where
+        L: IntoIterator<Item = &'a str>,
+        P: IntoIterator<Item = (&'a str, PropertyValue)>,
+    {
+        let index = self.graph.add_node(NodeData {
+            labels: Vec::new(),
+            props: Properties::default(),
+        });
+        let id = NodeId(index.index() as u32);
+        for label in labels {
+            self.add_label(id, label);
+        }
+        for (key, value) in props {
+            self.set_node_property(id, key, value);
+        }
+        id
+    }
+
+    /// Adds an edge of type `ty` from `source` to `target`.
+    pub fn add_edge<'a, P>(
+        &mut self,
+        source: NodeId,
+        target: NodeId,
+        ty: &str,
+        props: P,
+    ) -> Result<EdgeId, GraphError>
+    where
+        P: IntoIterator<Item = (&'a str, PropertyValue)>,
+    {
+        for n in [source, target] {
+            if self.node(n).is_none() {
+                return Err(GraphError::NoSuchNode(n.0));
+            }
+        }
+        let ty = self.intern(ty);
+        let index = self.graph.add_edge(
+            NodeIndex::new(source.0 as usize),
+            NodeIndex::new(target.0 as usize),
+            EdgeData {
+                ty,
+                props: Properties::default(),
+            },
+        );
+        let id = EdgeId(index.index() as u32);
+        self.by_type.entry(ty).or_default().insert(id);
+        for (key, value) in props {
+            self.set_edge_property(id, key, value)?;
+        }
+        Ok(id)
+    }
+
+    /// Adds `label` to a node; false when it was already there or the node is gone.
+    pub fn add_label(&mut self, node: NodeId, label: &str) -> bool {
+        let sym = self.intern(label);
+        let Some(data) = self.graph.node_weight_mut(NodeIndex::new(node.0 as usize)) else {
+            return false;
+        };
+        if data.labels.contains(&sym) {
+            return false;
+        }
+        data.labels.push(sym);
+        self.by_label.entry(sym).or_default().insert(node);
+        true
+    }
+
+    /// Removes `label` from a node; false when it was not there.
+    pub fn remove_label(&mut self, node: NodeId, label: &str) -> bool {
+        let Some(sym) = self.sym(label) else {
+            return false;
+        };
+        let Some(data) = self.graph.node_weight_mut(NodeIndex::new(node.0 as usize)) else {
+            return false;
+        };
+        let Some(i) = data.labels.iter().position(|l| *l == sym) else {
+            return false;
+        };
+        data.labels.remove(i);
+        if let Some(set) = self.by_label.get_mut(&sym) {
+            set.remove(&node);
+        }
+        true
+    }
+
+    /// Sets a node property, returning the old value; `Null` removes it.
+    pub fn set_node_property(
+        &mut self,
+        node: NodeId,
+        key: &str,
+        value: PropertyValue,
+    ) -> Option<PropertyValue> {
+        if value == PropertyValue::Null {
+            return self.remove_node_property(node, key);
+        }
+        let sym = self.intern(key);
+        let index = NodeIndex::new(node.0 as usize);
+        let data = self.graph.node_weight_mut(index)?;
+        let indexed = Some(sym) == self.name_key || Some(sym) == self.aliases_key;
+        let new_names = indexed.then(|| names_of(&value));
+        let old = data.props.insert(sym, value);
+        if indexed {
+            if let Some(old) = &old {
+                self.unindex_names(node, &names_of(old));
+            }
+            self.index_names(node, &new_names.unwrap_or_default());
+        }
+        old
+    }
+
+    /// Removes a node property, returning its value.
+    pub fn remove_node_property(&mut self, node: NodeId, key: &str) -> Option<PropertyValue> {
+        let sym = self.sym(key)?;
+        let data = self
+            .graph
+            .node_weight_mut(NodeIndex::new(node.0 as usize))?;
+        let old = data.props.remove(sym)?;
+        if Some(sym) == self.name_key || Some(sym) == self.aliases_key {
+            self.unindex_names(node, &names_of(&old));
+        }
+        Some(old)
+    }
+
+    /// Sets an edge property, returning the old value; `Null` removes it.
+    pub fn set_edge_property(
+        &mut self,
+        edge: EdgeId,
+        key: &str,
+        value: PropertyValue,
+    ) -> Result<Option<PropertyValue>, GraphError> {
+        if value == PropertyValue::Null {
+            return self.remove_edge_property(edge, key);
+        }
+        let sym = self.intern(key);
+        let data = self
+            .graph
+            .edge_weight_mut(EdgeIndex::new(edge.0 as usize))
+            .ok_or(GraphError::NoSuchEdge(edge.0))?;
+        Ok(data.props.insert(sym, value))
+    }
+
+    /// Removes an edge property, returning its value.
+    pub fn remove_edge_property(
+        &mut self,
+        edge: EdgeId,
+        key: &str,
+    ) -> Result<Option<PropertyValue>, GraphError> {
+        let data = self
+            .graph
+            .edge_weight_mut(EdgeIndex::new(edge.0 as usize))
+            .ok_or(GraphError::NoSuchEdge(edge.0))?;
+        Ok(self.symbols.get(key).and_then(|sym| data.props.remove(sym)))
+    }
+
+    /// Deletes an edge.
+    pub fn remove_edge(&mut self, edge: EdgeId) -> Result<(), GraphError> {
+        let data = self
+            .graph
+            .remove_edge(EdgeIndex::new(edge.0 as usize))
+            .ok_or(GraphError::NoSuchEdge(edge.0))?;
+        if let Some(set) = self.by_type.get_mut(&data.ty) {
+            set.remove(&edge);
+        }
+        Ok(())
+    }
+
+    /// Deletes a node that has no edges.
+    pub fn remove_node(&mut self, node: NodeId) -> Result<(), GraphError> {
+        if self.node(node).is_none() {
+            return Err(GraphError::NoSuchNode(node.0));
+        }
+        if self.edges_at(node, Direction::Both, None).next().is_some() {
+            return Err(GraphError::NodeHasEdges(node.0));
+        }
+        self.drop_node(node);
+        Ok(())
+    }
+
+    /// Deletes a node and every edge at it; returns the deleted edges.
+    pub fn detach_remove_node(&mut self, node: NodeId) -> Result<Vec<EdgeId>, GraphError> {
+        if self.node(node).is_none() {
+            return Err(GraphError::NoSuchNode(node.0));
+        }
+        let edges: Vec<EdgeId> = self
+            .edges_at(node, Direction::Both, None)
+            .map(|(e, _)| e)
+            .collect();
+        for &e in &edges {
+            self.remove_edge(e)?;
+        }
+        self.drop_node(node);
+        Ok(edges)
+    }
+
+    fn drop_node(&mut self, node: NodeId) {
+        let Some(data) = self.graph.remove_node(NodeIndex::new(node.0 as usize)) else {
+            return;
+        };
+        for label in &data.labels {
+            if let Some(set) = self.by_label.get_mut(label) {
+                set.remove(&node);
+            }
+        }
+        for (key, value) in data.props.iter() {
+            if Some(key) == self.name_key || Some(key) == self.aliases_key {
+                self.unindex_names(node, &names_of(value));
+            }
+        }
+    }
+
+    /// Adds `alias` to a node's aliases unless it equals its name or an
+    /// alias it has (ignoring case); true when added.
+    pub fn add_alias(&mut self, node: NodeId, alias: &str) -> bool {
+        let Some(n) = self.node(node) else {
+            return false;
+        };
+        let known = |s: &str| s.to_lowercase() == alias.to_lowercase();
+        if n.name().is_some_and(known) {
+            return false;
+        }
+        let mut aliases = match n.property(ALIASES_KEY) {
+            Some(PropertyValue::List(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        if aliases.iter().filter_map(|a| a.as_str()).any(known) {
+            return false;
+        }
+        aliases.push(PropertyValue::string(alias));
+        self.set_node_property(node, ALIASES_KEY, PropertyValue::List(aliases));
+        true
+    }
+
+    /// Makes a graph with nodes and edges at given ids, as a dump records
+    /// them; ids not listed stay free. Fails on a dangling edge end.
+    pub fn with_ids(
+        nodes: Vec<(NodeId, Vec<Arc<str>>, Vec<(Arc<str>, PropertyValue)>)>,
+        edges: Vec<(
+            EdgeId,
+            NodeId,
+            NodeId,
+            Arc<str>,
+            Vec<(Arc<str>, PropertyValue)>,
+        )>,
+    ) -> Result<Graph, GraphError> {
+        let mut graph = Graph::new();
+        let node_bound = nodes.iter().map(|n| n.0.0 as usize + 1).max().unwrap_or(0);
+        let mut holes = Vec::new();
+        let mut by_id: Vec<Option<_>> = (0..node_bound).map(|_| None).collect();
+        for (id, labels, props) in nodes {
+            by_id[id.0 as usize] = Some((labels, props));
+        }
+        for (i, slot) in by_id.into_iter().enumerate() {
+            match slot {
+                Some((labels, props)) => {
+                    graph.add_node(
+                        labels.iter().map(|l| &**l),
+                        props.iter().map(|(k, v)| (&**k, v.clone())),
+                    );
+                }
+                None => {
+                    graph.graph.add_node(NodeData {
+                        labels: Vec::new(),
+                        props: Properties::default(),
+                    });
+                    holes.push(NodeId(i as u32));
+                }
+            }
+        }
+        let edge_bound = edges.iter().map(|e| e.0.0 as usize + 1).max().unwrap_or(0);
+        let mut by_id: Vec<Option<_>> = (0..edge_bound).map(|_| None).collect();
+        for (id, s, t, ty, props) in edges {
+            by_id[id.0 as usize] = Some((s, t, ty, props));
+        }
+        let anchor = graph.node_ids().next();
+        let mut edge_holes = Vec::new();
+        for (i, slot) in by_id.into_iter().enumerate() {
+            match slot {
+                Some((s, t, ty, props)) => {
+                    for end in [s, t] {
+                        if holes.binary_search(&end).is_ok() || end.0 as usize >= node_bound {
+                            return Err(GraphError::NoSuchNode(end.0));
+                        }
+                    }
+                    graph.add_edge(s, t, &ty, props.iter().map(|(k, v)| (&**k, v.clone())))?;
+                }
+                None => {
+                    let Some(a) = anchor else {
+                        return Err(GraphError::NoSuchEdge(i as u32));
+                    };
+                    let ty = graph.intern("");
+                    let index = NodeIndex::new(a.0 as usize);
+                    graph.graph.add_edge(
+                        index,
+                        index,
+                        EdgeData {
+                            ty,
+                            props: Properties::default(),
+                        },
+                    );
+                    edge_holes.push(EdgeIndex::new(i));
+                }
+            }
+        }
+        for e in edge_holes {
+            graph.graph.remove_edge(e);
+        }
+        for n in holes {
+            graph.graph.remove_node(NodeIndex::new(n.0 as usize));
+        }
+        Ok(graph)
+    }
+
+    fn index_names(&mut self, node: NodeId, names: &[String]) {
+        for name in names {
+            let ids = self.names.entry(name_key_of(name)).or_default();
+            if !ids.contains(&node) {
+                ids.push(node);
+            }
+        }
+    }
+
+    fn unindex_names(&mut self, node: NodeId, names: &[String]) {
+        let (name_key, aliases_key) = (self.name_key, self.aliases_key);
+        for name in names {
+            // A name may also be held by the other indexed property.
+            let still_held = self.node(node).is_some_and(|n| {
+                [name_key, aliases_key].into_iter().flatten().any(|k| {
+                    n.data
+                        .props
+                        .get(k)
+                        .is_some_and(|v| names_of(v).iter().any(|x| x.eq_ignore_ascii_case(name)))
+                })
+            });
+            if still_held {
+                continue;
+            }
+            let key = name_key_of(name);
+            if let Some(ids) = self.names.get_mut(&key) {
+                ids.retain(|n| *n != node);
+                if ids.is_empty() {
+                    self.names.swap_remove(&key);
+                }
+            }
+        }
+    }
+}
+
+/// The names a `name` or `aliases` value puts in the index.
+fn names_of(value: &PropertyValue) -> Vec<String> {
+    match value {
+        PropertyValue::String(s) => vec![s.to_string()],
+        PropertyValue::List(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

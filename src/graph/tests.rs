@@ -1,0 +1,107 @@
+use super::*;
+
+fn person(g: &mut Graph, name: &str) -> NodeId {
+    g.add_node(["Person"], [("name", PropertyValue::string(name))])
+}
+
+#[test]
+fn indexes_follow_node_and_edge_deletes() {
+    let mut g = Graph::new();
+    let hu = person(&mut g, "Hu Jintao");
+    let noda = person(&mut g, "Yoshihiko Noda");
+    let japan = g.add_node(["Country"], [("name", PropertyValue::string("Japan"))]);
+    let met = g.add_edge(hu, noda, "MET", []).unwrap();
+    let official = g.add_edge(noda, japan, "OFFICIAL_OF", []).unwrap();
+    assert_eq!(g.nodes_with_label("Person").collect::<Vec<_>>(), [hu, noda]);
+    assert_eq!(g.edges_with_type("MET").collect::<Vec<_>>(), [met]);
+
+    assert_eq!(g.remove_node(noda), Err(GraphError::NodeHasEdges(noda.0)));
+    assert_eq!(g.detach_remove_node(noda).unwrap(), [official, met]);
+    assert_eq!(g.nodes_with_label("Person").collect::<Vec<_>>(), [hu]);
+    assert_eq!(g.type_count("MET"), 0);
+    assert_eq!(g.type_count("OFFICIAL_OF"), 0);
+    assert!(g.lookup_name("yoshihiko noda").is_empty());
+    assert_eq!(g.lookup_name("JAPAN"), [japan]);
+    // Ids of the survivors do not move.
+    assert_eq!(g.node(japan).unwrap().name(), Some("Japan"));
+    let wen = person(&mut g, "Wen Jiabao");
+    assert_ne!(wen, hu);
+    assert_eq!(g.edges_at(hu, Direction::Both, None).count(), 0);
+}
+
+#[test]
+fn aliases_are_looked_up_without_case() {
+    let mut g = Graph::new();
+    let noda = person(&mut g, "Yoshihiko Noda");
+    assert!(g.add_alias(noda, "Noda"));
+    assert!(g.add_alias(noda, "Prime Minister Noda"));
+    assert!(!g.add_alias(noda, "noda"));
+    assert!(!g.add_alias(noda, "YOSHIHIKO NODA"));
+    assert_eq!(g.lookup_name("noda"), [noda]);
+    assert_eq!(g.lookup_name("prime minister NODA"), [noda]);
+    g.set_node_property(noda, "name", PropertyValue::string("Noda"));
+    assert!(g.lookup_name("Yoshihiko Noda").is_empty());
+    assert_eq!(g.lookup_name("noda"), [noda]);
+    g.remove_node_property(noda, "aliases");
+    assert_eq!(g.lookup_name("noda"), [noda], "still the name");
+    assert!(g.lookup_name("prime minister noda").is_empty());
+}
+
+#[test]
+fn labels_and_properties_change_in_place() {
+    let mut g = Graph::new();
+    let n = g.add_node(["A"], [("x", PropertyValue::Int(1))]);
+    assert!(g.add_label(n, "B"));
+    assert!(!g.add_label(n, "A"));
+    assert!(g.remove_label(n, "A"));
+    assert_eq!(g.labels().collect::<Vec<_>>(), [("B", 1)]);
+    assert_eq!(
+        g.set_node_property(n, "x", PropertyValue::Int(2)),
+        Some(PropertyValue::Int(1))
+    );
+    assert_eq!(
+        g.set_node_property(n, "x", PropertyValue::Null),
+        Some(PropertyValue::Int(2))
+    );
+    assert!(g.node(n).unwrap().properties().is_empty());
+}
+
+#[test]
+fn self_loops_are_reported_once() {
+    let mut g = Graph::new();
+    let a = g.add_node(["A"], []);
+    let e = g.add_edge(a, a, "T", []).unwrap();
+    assert_eq!(
+        g.edges_at(a, Direction::Both, None).collect::<Vec<_>>(),
+        [(e, a)]
+    );
+    assert_eq!(
+        g.edges_at(a, Direction::Incoming, None).collect::<Vec<_>>(),
+        [(e, a)]
+    );
+}
+
+#[test]
+fn graphs_rebuilt_with_ids_keep_their_holes() {
+    let n = |i| NodeId(i);
+    let g = Graph::with_ids(
+        vec![
+            (n(0), vec!["A".into()], vec![]),
+            (
+                n(3),
+                vec!["B".into()],
+                vec![("name".into(), PropertyValue::string("x"))],
+            ),
+        ],
+        vec![(EdgeId(2), n(0), n(3), "T".into(), vec![])],
+    )
+    .unwrap();
+    assert_eq!(g.node_ids().collect::<Vec<_>>(), [n(0), n(3)]);
+    assert_eq!(g.edge_ids().collect::<Vec<_>>(), [EdgeId(2)]);
+    assert_eq!(g.lookup_name("X"), [n(3)]);
+    let dangling = Graph::with_ids(
+        vec![(n(0), vec![], vec![])],
+        vec![(EdgeId(0), n(0), n(1), "T".into(), vec![])],
+    );
+    assert_eq!(dangling.err(), Some(GraphError::NoSuchNode(1)));
+}

@@ -4,7 +4,9 @@
 
 pub mod ast;
 pub mod error;
+pub mod aggregate;
 pub mod eval;
+pub mod functions;
 pub mod parse;
 pub mod plan;
 pub mod value;

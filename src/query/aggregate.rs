@@ -1,0 +1,1 @@
+//! Aggregating functions of the query language.

@@ -1,0 +1,1 @@
+//! Scalar functions of the query language.

@@ -833,6 +833,22 @@ mod tests {
             map(&[("k", Int(1)), ("l", Int(2))]).equals(&map(&[("l", Int(2)), ("k", Float(1.0))])),
             Some(true)
         );
+        let nested = |a: Vec<Value>, b: Vec<Value>| list(a).equals(&list(b));
+        let one = || list(vec![Int(1)]);
+        let null_list = || list(vec![Null]);
+        assert_eq!(nested(vec![one()], vec![one(), null_list()]), Some(false));
+        assert_eq!(
+            nested(vec![one(), list(vec![Int(2)])], vec![one(), null_list()]),
+            None
+        );
+        assert_eq!(
+            nested(
+                vec![one(), list(vec![Int(2), Int(3)])],
+                vec![one(), null_list()]
+            ),
+            Some(false)
+        );
+        assert_eq!(nested(vec![Value::from("a")], vec![Int(1)]), Some(false));
         assert_eq!(Node(NodeId(1)).equals(&Node(NodeId(1))), Some(true));
         assert_eq!(
             Node(NodeId(1)).equals(&Relationship(EdgeId(1))),

@@ -906,7 +906,7 @@ fn parse_date(text: &str) -> Option<PartialDate> {
             (_, 2) => (week, None),
             (true, 4) => (
                 week.get(..2)?,
-                Some(week.get(3..)?).filter(|_| week.as_bytes()[2] == b'-'),
+                Some(week.get(3..)?).filter(|_| week.as_bytes().get(2) == Some(&b'-')),
             ),
             (false, 3) => (week.get(..2)?, Some(week.get(2..)?)),
             _ => return None,

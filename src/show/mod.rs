@@ -24,7 +24,7 @@
 //! let date = PropertyValue::Date(newsgraph::graph::PartialDate::month(2011, 12).unwrap());
 //! g.add_edge(hu, noda, "MET", [("date", date)]).unwrap();
 //!
-//! let scene = show::around(&g, "Noda", 1).unwrap();
+//! let scene = show::around(&g, "Yoshihiko Noda", 1).unwrap();
 //! let svg = show::render_svg(&g, &scene, &Options::titled("Who met Noda"));
 //! assert!(svg.contains("Hu Jintao") && svg.contains("MET 2011-12"));
 //! let timeline = show::render_timeline(&g, &scene, &Options::titled("When"));

@@ -1062,7 +1062,14 @@ impl fmt::Display for Expr {
                 UnaryOp::Not => write!(f, "NOT {}", Operand(operand, 4)),
                 UnaryOp::Neg | UnaryOp::Plus => {
                     let sign = if *op == UnaryOp::Neg { "-" } else { "+" };
-                    let inner = Operand(operand, 10).to_string();
+                    let inner = match &operand.kind {
+                        // `-(1)` must not print as `-1`, which is the
+                        // literal minus one (the parser folds the sign).
+                        ExprKind::Literal(Literal::Integer { .. } | Literal::Float { .. }) => {
+                            format!("({operand})")
+                        }
+                        _ => Operand(operand, 10).to_string(),
+                    };
                     // `- -1` must not print as `--1`, nor `- +1` as `-+1`.
                     if inner.starts_with(['-', '+']) {
                         write!(f, "{sign} {inner}")

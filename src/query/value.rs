@@ -1077,7 +1077,7 @@ mod tests {
                     (-3i32..3).prop_map(|i| f64::from(i) / 2.0),
                 ]
                 .prop_map(Value::Float),
-                "[ab]{0,2}".prop_map(|s| Value::string(s)),
+                "[ab]{0,2}".prop_map(Value::string),
             ]
         }
 

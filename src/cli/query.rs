@@ -22,7 +22,7 @@ const TABLE_ROWS: usize = 1000;
 /// Runs `newsgraph query`.
 pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
     let mut graph = match &args.graph {
-        Some(path) => dump::load(path)?,
+        Some(path) => dump::load(path).map_err(|e| Error::Message(e.to_string()))?,
         None => Graph::new(),
     };
     let mut options = RunOptions {
@@ -30,7 +30,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
         ..RunOptions::default()
     };
     for p in &args.params {
-        let (name, value) = parse_param(p).map_err(Error::Usage)?;
+        let (name, value) = parse_param(p).map_err(Error::Message)?;
         options.params.insert(name, value);
     }
     let src = match &args.query {
@@ -52,7 +52,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
     if args.write
         && let Some(path) = &args.graph
     {
-        dump::save(&graph, path)?;
+        dump::save(&graph, path).map_err(|e| Error::Message(e.to_string()))?;
     }
     Ok(if failed {
         ExitCode::FAILURE
@@ -69,7 +69,7 @@ fn print_outcome(
     format: ResultFormat,
 ) -> io::Result<()> {
     match (format, &outcome.result) {
-        (ResultFormat::Json, _) => output::json::write_outcome(out, graph, outcome, src),
+        (ResultFormat::Json, _) => output::json::write_statement(out, graph, &outcome.result, src),
         (ResultFormat::Table, Ok(result)) => {
             writeln!(out, "{}", output::table::render(graph, result, TABLE_ROWS))
         }

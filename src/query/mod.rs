@@ -89,22 +89,37 @@ fn run_one(
     let started = Instant::now();
     let text = &src[span.range()];
     let statement = parse::parse_statement(text).map_err(|e| shift(e, span.start))?;
-    let plan = plan::plan_statement(&statement, graph).map_err(|e| shift(e, span.start))?;
+    let plan = plan::plan_statement(&statement, text, graph).map_err(|e| shift(e, span.start))?;
     let guard = eval::Guard::new(
         options.cancel.clone(),
         options.timeout.map(|t| started + t),
         options.memory_budget,
         Span::new(0, text.len()),
     );
+    // A failing statement changes nothing: an updating one runs on the
+    // graph with a copy kept to put back.
+    let updates = plan.mode != Mode::Explain
+        && plan.parts.iter().any(|p| p.ops.iter().any(plan::Op::is_update));
+    let backup = updates.then(|| graph.clone());
+    let restore = move |graph: &mut Graph, e: QueryError| {
+        if let Some(b) = backup {
+            *graph = b;
+        }
+        shift_runtime(e, span, text.len())
+    };
     let mut result = match plan.mode {
         Mode::Explain => explained(plan::render(&plan, None)),
-        Mode::Run => eval::run_plan(graph, &plan, &options.params, &guard, None)
-            .map_err(|e| shift_runtime(e, span, text.len()))?,
+        Mode::Run => match eval::run_plan(graph, &plan, &options.params, &guard, None) {
+            Ok(r) => r,
+            Err(e) => return Err(restore(graph, e)),
+        },
         Mode::Profile => {
             let mut profile = eval::Profile::new();
             let mut result =
-                eval::run_plan(graph, &plan, &options.params, &guard, Some(&mut profile))
-                    .map_err(|e| shift_runtime(e, span, text.len()))?;
+                match eval::run_plan(graph, &plan, &options.params, &guard, Some(&mut profile)) {
+                    Ok(r) => r,
+                    Err(e) => return Err(restore(graph, e)),
+                };
             let text = plan::render(&plan, Some(&profile));
             result.columns = vec!["plan".into()];
             result.rows = vec![vec![Value::String(text.into())]];
@@ -143,6 +158,6 @@ fn shift_runtime(mut e: QueryError, span: Span, len: usize) -> QueryError {
 /// The plan of the single statement `src`, as `EXPLAIN` shows it.
 pub fn explain(graph: &Graph, src: &str) -> Result<String, QueryError> {
     let statement = parse::parse_statement(src)?;
-    let plan = plan::plan_statement(&statement, graph)?;
+    let plan = plan::plan_statement(&statement, src, graph)?;
     Ok(plan::render(&plan, None))
 }

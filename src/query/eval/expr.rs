@@ -6,7 +6,7 @@ use super::pattern::{Matcher, walk};
 use super::{Ctx, Row};
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::functions;
-use crate::query::plan::{BinaryOp, Expr, PathParts, Quantifier, UnaryOp};
+use crate::query::plan::{BinaryOp, Expr, MapItem, PathParts, Quantifier, UnaryOp};
 use crate::query::value::Value;
 use crate::span::Span;
 
@@ -20,7 +20,7 @@ fn type_error(code: ErrorCode, message: String) -> QueryError {
 
 /// The functions that read an entity's data: calling them on a deleted
 /// node or relationship is `DeletedEntityAccess`.
-const READS_ENTITY: &[&str] = &["labels", "keys", "properties", "type"];
+const READS_ENTITY: &[&str] = &["labels", "keys", "properties"];
 
 impl Ctx<'_> {
     /// Evaluates `e` over `row`.
@@ -28,7 +28,7 @@ impl Ctx<'_> {
         match e {
             Expr::Literal(v) => Ok(v.clone()),
             Expr::Parameter(name) => self.params.get(name).cloned().ok_or_else(|| QueryError {
-                code: ErrorCode::ParameterMissing,
+                code: ErrorCode::MissingParameter,
                 span: Span::default(),
                 message: format!("parameter ${name} was not given"),
             }),
@@ -79,7 +79,7 @@ impl Ctx<'_> {
                     UnaryOp::Plus => match v {
                         Value::Int(_) | Value::Float(_) | Value::Null => Ok(v),
                         other => Err(type_error(
-                            ErrorCode::InvalidArgumentType,
+                            ErrorCode::TypeInvalidArgumentType,
                             format!("unary + needs a number, found {}", other.type_name()),
                         )),
                     },
@@ -99,7 +99,7 @@ impl Ctx<'_> {
                     })))
                 }
                 other => Err(type_error(
-                    ErrorCode::InvalidArgumentType,
+                    ErrorCode::TypeInvalidArgumentType,
                     format!("a label check needs a node, found {}", other.type_name()),
                 )),
             },
@@ -107,6 +107,12 @@ impl Ctx<'_> {
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
                     values.push(self.eval(a, row)?);
+                }
+                if name == "type"
+                    && let [Value::Relationship(id)] = values.as_slice()
+                    && let Some(t) = self.deleted.edge_types.get(id)
+                {
+                    return Ok(Value::String(t.clone()));
                 }
                 if READS_ENTITY.contains(&name.as_str()) {
                     for v in &values {
@@ -238,6 +244,40 @@ impl Ctx<'_> {
                 }
             }
             Expr::Path(parts) => Ok(self.path(parts, row)),
+            Expr::MapProjection(base, items) => {
+                let b = self.eval(base, row)?;
+                let props = match &b {
+                    Value::Null => return Ok(Value::Null),
+                    Value::Map(m) => m.clone(),
+                    Value::Node(_) | Value::Relationship(_) => {
+                        self.check_exists(&b)?;
+                        functions::entity_properties(self.graph, &b)?
+                    }
+                    other => {
+                        return Err(type_error(
+                            ErrorCode::TypeInvalidArgumentType,
+                            format!("a map projection needs a map or an entity, found {}", other.type_name()),
+                        ));
+                    }
+                };
+                let mut out = indexmap::IndexMap::new();
+                for item in items {
+                    match item {
+                        MapItem::Property(k) => {
+                            out.insert(k.clone(), props.get(k).cloned().unwrap_or(Value::Null));
+                        }
+                        MapItem::All => {
+                            for (k, v) in &props {
+                                out.insert(k.clone(), v.clone());
+                            }
+                        }
+                        MapItem::Entry(k, e) => {
+                            out.insert(k.clone(), self.eval(e, row)?);
+                        }
+                    }
+                }
+                Ok(Value::Map(out))
+            }
         }
     }
 
@@ -290,7 +330,7 @@ impl Ctx<'_> {
                 _ => Value::Null,
             }),
             other => Err(type_error(
-                ErrorCode::InvalidArgumentType,
+                ErrorCode::TypeInvalidArgumentType,
                 format!(
                     "cannot read property `{key}` of a {}",
                     other.type_name()
@@ -311,7 +351,7 @@ impl Ctx<'_> {
                     .unwrap_or(Value::Null))
             }
             (Value::List(_), other) => Err(type_error(
-                ErrorCode::InvalidArgumentType,
+                ErrorCode::TypeInvalidArgumentType,
                 format!("a list index must be an integer, found {}", other.type_name()),
             )),
             (Value::Map(map), Value::String(k)) => Ok(map.get(&*k).cloned().unwrap_or(Value::Null)),
@@ -323,7 +363,7 @@ impl Ctx<'_> {
                 format!("a map key must be a string, found {}", other.type_name()),
             )),
             (other, _) => Err(type_error(
-                ErrorCode::InvalidArgumentType,
+                ErrorCode::TypeInvalidArgumentType,
                 format!("cannot index into a {}", other.type_name()),
             )),
         }
@@ -383,7 +423,7 @@ impl Ctx<'_> {
                     })
                 }
                 other => Err(type_error(
-                    ErrorCode::InvalidArgumentType,
+                    ErrorCode::TypeInvalidArgumentType,
                     format!("IN needs a list on its right, found {}", other.type_name()),
                 )),
             },
@@ -429,14 +469,14 @@ fn as_bool(v: &Value, op: BinaryOp) -> Result<Option<bool>, QueryError> {
 
 fn not_boolean(what: &str, v: &Value) -> QueryError {
     type_error(
-        ErrorCode::InvalidArgumentType,
+        ErrorCode::TypeInvalidArgumentType,
         format!("{what} needs booleans, found {}", v.type_name()),
     )
 }
 
 fn not_a_list(v: &Value) -> QueryError {
     type_error(
-        ErrorCode::InvalidArgumentType,
+        ErrorCode::TypeInvalidArgumentType,
         format!("expected a list, found {}", v.type_name()),
     )
 }
@@ -463,7 +503,7 @@ fn slice(list: Value, from: Option<Value>, to: Option<Value>) -> Result<Value, Q
         Value::List(items) => items,
         other => {
             return Err(type_error(
-                ErrorCode::InvalidArgumentType,
+                ErrorCode::TypeInvalidArgumentType,
                 format!("cannot slice a {}", other.type_name()),
             ));
         }
@@ -475,7 +515,7 @@ fn slice(list: Value, from: Option<Value>, to: Option<Value>) -> Result<Value, Q
             Some(Value::Null) => Ok(None),
             Some(Value::Int(i)) => Ok(Some(if i < 0 { (len + i).max(0) } else { i.min(len) })),
             Some(other) => Err(type_error(
-                ErrorCode::InvalidArgumentType,
+                ErrorCode::TypeInvalidArgumentType,
                 format!("a slice bound must be an integer, found {}", other.type_name()),
             )),
         }

@@ -12,17 +12,18 @@
 mod expr;
 mod ops;
 mod pattern;
+mod regex;
 mod write;
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::time::Instant;
 
 use indexmap::IndexMap;
 
-use crate::graph::{EdgeId, Graph, NodeId};
+use crate::graph::{EdgeId, Graph, NodeId, PropertyValue};
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::plan::{Op, QueryPlan, StatementPlan};
 use crate::query::value::Value;
@@ -69,7 +70,7 @@ impl Guard {
     pub fn tick(&self) -> Result<(), QueryError> {
         let t = self.ticks.get().wrapping_add(1);
         self.ticks.set(t);
-        if t % 1024 == 0 {
+        if t.is_multiple_of(1024) {
             self.check()
         } else {
             Ok(())
@@ -147,6 +148,129 @@ pub struct Deleted {
     pub nodes: HashSet<NodeId>,
     /// Deleted relationships.
     pub edges: HashSet<EdgeId>,
+    /// The types of deleted relationships (`type(r)` still answers).
+    pub edge_types: HashMap<EdgeId, Arc<str>>,
+}
+
+/// A node or a relationship, as a key of the change log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    /// A node.
+    Node(NodeId),
+    /// A relationship.
+    Edge(EdgeId),
+}
+
+/// What a statement changed, kept as a net log so that the counts are what
+/// a later query can observe (the TCK's definition): an entity created and
+/// deleted in one statement counts neither way, and a property is an
+/// (entity, key, value) triple compared between the statement's start and
+/// its end.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Entities created by the statement and still alive.
+    created: HashSet<Entity>,
+    nodes_deleted: u64,
+    relationships_deleted: u64,
+    properties_set: u64,
+    properties_removed: u64,
+    /// The value each touched (entity, key) had when the statement began.
+    before: HashMap<(Entity, Arc<str>), Option<PropertyValue>>,
+}
+
+impl Changes {
+    /// Records a new entity and the keys it was created with.
+    pub fn created<'k>(&mut self, e: Entity, keys: impl Iterator<Item = &'k str>) {
+        self.created.insert(e);
+        for k in keys {
+            self.before.insert((e, Arc::from(k)), None);
+        }
+    }
+
+    /// Records the value `key` of `e` had before it is changed.
+    pub fn touched(&mut self, e: Entity, key: &str, old: Option<PropertyValue>) {
+        self.before.entry((e, Arc::from(key))).or_insert(old);
+    }
+
+    fn settle(&mut self, before: &Option<PropertyValue>, now: &Option<PropertyValue>) {
+        if now != before {
+            if before.is_some() {
+                self.properties_removed += 1;
+            }
+            if now.is_some() {
+                self.properties_set += 1;
+            }
+        }
+    }
+
+    /// Records an entity about to be deleted: its property triples are
+    /// settled now (its id may be reused by an entity created later in the
+    /// same statement).
+    pub fn deleting(&mut self, graph: &Graph, e: Entity) {
+        let props: Vec<(Arc<str>, PropertyValue)> = match e {
+            Entity::Node(n) => graph
+                .node(n)
+                .map(|n| {
+                    n.properties()
+                        .iter()
+                        .map(|(k, v)| (Arc::from(graph.resolve(k)), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Entity::Edge(r) => graph
+                .edge(r)
+                .map(|r| {
+                    r.properties()
+                        .iter()
+                        .map(|(k, v)| (Arc::from(graph.resolve(k)), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        for (k, v) in props {
+            let before = self.before.remove(&(e, k)).unwrap_or(Some(v));
+            self.settle(&before, &None);
+        }
+        let mut gone = Vec::new();
+        self.before.retain(|(entity, _), before| {
+            if *entity == e {
+                gone.push(before.take());
+                false
+            } else {
+                true
+            }
+        });
+        for before in gone {
+            self.settle(&before, &None);
+        }
+        if !self.created.remove(&e) {
+            match e {
+                Entity::Node(_) => self.nodes_deleted += 1,
+                Entity::Edge(_) => self.relationships_deleted += 1,
+            }
+        }
+    }
+
+    /// The net counts against the graph as it is now.
+    fn stats(mut self, graph: &Graph, stats: &mut Stats) {
+        for e in &self.created {
+            match e {
+                Entity::Node(_) => stats.nodes_created += 1,
+                Entity::Edge(_) => stats.relationships_created += 1,
+            }
+        }
+        for ((e, key), before) in std::mem::take(&mut self.before) {
+            let now = match e {
+                Entity::Node(n) => graph.node(n).and_then(|n| n.property(&key).cloned()),
+                Entity::Edge(r) => graph.edge(r).and_then(|r| r.property(&key).cloned()),
+            };
+            self.settle(&before, &now);
+        }
+        stats.nodes_deleted += self.nodes_deleted;
+        stats.relationships_deleted += self.relationships_deleted;
+        stats.properties_set += self.properties_set;
+        stats.properties_removed += self.properties_removed;
+    }
 }
 
 /// Rows per operator, filled when a statement is profiled.
@@ -161,6 +285,7 @@ pub fn run_plan(
     mut profile: Option<&mut Profile>,
 ) -> Result<QueryResult, QueryError> {
     let mut stats = Stats::default();
+    let mut changes = Changes::default();
     let labels_before: HashSet<String> = graph.labels().map(|(l, _)| l.to_string()).collect();
     let mut deleted = Deleted::default();
     let mut rows: Vec<Row> = Vec::new();
@@ -176,7 +301,7 @@ pub fn run_plan(
             params,
             guard,
             &mut deleted,
-            &mut stats,
+            &mut changes,
             &mut part_counts,
         )?;
         if let (Some(p), Some(idx)) = (profile.as_deref_mut(), counts) {
@@ -188,6 +313,7 @@ pub fn run_plan(
     if plan.union_all.iter().any(|all| !all) {
         rows = distinct_rows(rows);
     }
+    changes.stats(graph, &mut stats);
     let labels_after: HashSet<String> = graph.labels().map(|(l, _)| l.to_string()).collect();
     stats.labels_added = labels_after.difference(&labels_before).count() as u64;
     stats.labels_removed = labels_before.difference(&labels_after).count() as u64;
@@ -214,7 +340,7 @@ fn run_query(
     params: &IndexMap<String, Value>,
     guard: &Guard,
     deleted: &mut Deleted,
-    stats: &mut Stats,
+    stats: &mut Changes,
     counts: &mut [u64],
 ) -> Result<Vec<Row>, QueryError> {
     let mut input: Vec<Row> = vec![vec![Value::Null; plan.width]];

@@ -123,7 +123,7 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
         | Op::Set(_)
         | Op::Remove(_)
         | Op::Delete { .. } => Box::new(std::iter::once(Err(QueryError {
-            code: ErrorCode::Internal,
+            code: ErrorCode::Unsupported,
             span: Span::default(),
             message: "an updating clause reached the reading pipeline".into(),
         }))),

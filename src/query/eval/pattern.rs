@@ -18,6 +18,9 @@ use crate::query::plan::{
 };
 use crate::query::value::{Path, Value};
 
+/// A node reached by a chain, its edges, and the next edge to try.
+type ChainFrame = (NodeId, Vec<(EdgeId, NodeId)>, usize);
+
 /// Candidates of one step, with the property values they must match.
 enum Candidates {
     Nodes(Vec<NodeId>),
@@ -255,12 +258,17 @@ impl<'a> Matcher<'a> {
         max: Option<u64>,
     ) -> Result<Vec<(Vec<EdgeId>, NodeId)>, QueryError> {
         let mut out = Vec::new();
+        if max.is_some_and(|m| m < min) {
+            return Ok(out);
+        }
         if min == 0 {
             out.push((Vec::new(), from));
         }
+        if max == Some(0) {
+            return Ok(out);
+        }
         // Depth-first over (node reached, chain so far, next edge index).
-        let mut stack: Vec<(NodeId, Vec<(EdgeId, NodeId)>, usize)> =
-            vec![(from, self.edges(from, x), 0)];
+        let mut stack: Vec<ChainFrame> = vec![(from, self.edges(from, x), 0)];
         let mut chain: Vec<EdgeId> = Vec::new();
         let mut held = 0usize;
         while let Some((_, edges, pos)) = stack.last_mut() {
@@ -399,12 +407,12 @@ impl<'a> Matcher<'a> {
             };
             let pos = frame.pos;
             frame.pos += 1;
+            let frame = &self.stack[depth - 1];
             match (step, &frame.candidates) {
                 (Step::Node { slot, filter, .. }, Candidates::Nodes(c)) => {
                     let Some(&n) = c.get(pos) else {
                         return Ok(false);
                     };
-                    let frame = &self.stack[depth - 1];
                     if self.node_ok(filter, &frame.props, n) {
                         self.row[*slot] = Value::Node(n);
                         return Ok(true);
@@ -414,7 +422,6 @@ impl<'a> Matcher<'a> {
                     let Some(&(e, n)) = c.get(pos) else {
                         return Ok(false);
                     };
-                    let frame = &self.stack[depth - 1];
                     let ok = self.type_ok(&x.types, e)
                         && !self.used(&x.distinct_from, e)
                         && (!x.rel_bound
@@ -431,7 +438,6 @@ impl<'a> Matcher<'a> {
                     let Some((chain, n)) = c.get(pos) else {
                         return Ok(false);
                     };
-                    let frame = &self.stack[depth - 1];
                     if !self.to_ok(x, &frame.to_props, *n) {
                         continue;
                     }
@@ -456,10 +462,9 @@ impl<'a> Matcher<'a> {
                     let Value::Node(start) = self.row[s.from] else {
                         return Ok(false);
                     };
-                    let path = self.walk(start, chain);
-                    self.row[s.rel] = Value::List(
-                        chain.iter().map(|e| Value::Relationship(*e)).collect(),
-                    );
+                    let path = walk(self.ctx.graph, start, chain);
+                    let rels = Value::List(chain.iter().map(|e| Value::Relationship(*e)).collect());
+                    self.row[s.rel] = rels;
                     self.row[s.path] = Value::Path(path);
                     return Ok(true);
                 }
@@ -469,15 +474,8 @@ impl<'a> Matcher<'a> {
     }
 
     fn to_ok(&self, x: &Expand, to_props: &[Value], n: NodeId) -> bool {
-        if x.to_bound {
-            matches!(&self.row[x.to], Value::Node(m) if *m == n)
-        } else {
-            self.node_ok(&x.to_filter, to_props, n)
-        }
-    }
-
-    fn walk(&self, start: NodeId, chain: &[EdgeId]) -> Path {
-        walk(self.ctx.graph, start, chain)
+        (!x.to_bound || matches!(&self.row[x.to], Value::Node(m) if *m == n))
+            && self.node_ok(&x.to_filter, to_props, n)
     }
 
     /// Builds the named paths of a complete match.

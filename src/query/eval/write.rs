@@ -9,9 +9,8 @@
 use indexmap::{IndexMap, IndexSet};
 
 use super::pattern::Matcher;
-use super::{Ctx, Deleted, Guard, Row};
+use super::{Changes, Ctx, Deleted, Entity, Guard, Row};
 use crate::graph::{Direction, EdgeId, Graph, GraphError, NodeId, PropertyValue};
-use crate::query::Stats;
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::plan::{CreatePattern, Expr, Op, SetItem};
 use crate::query::value::Value;
@@ -65,7 +64,7 @@ pub fn apply(
     params: &IndexMap<String, Value>,
     guard: &Guard,
     deleted: &mut Deleted,
-    stats: &mut Stats,
+    stats: &mut Changes,
 ) -> Result<Vec<Row>, QueryError> {
     let env = Env {
         params,
@@ -191,7 +190,7 @@ fn create(
     graph: &mut Graph,
     env: &Env<'_>,
     deleted: &Deleted,
-    stats: &mut Stats,
+    stats: &mut Changes,
     p: &CreatePattern,
     row: &mut Row,
     merging: bool,
@@ -208,35 +207,33 @@ fn create(
                 }
                 other => {
                     return Err(error(
-                        ErrorCode::CreateNullNode,
+                        ErrorCode::InvalidArgumentValue,
                         format!("cannot create a relationship from a {}", other.type_name()),
                     ));
                 }
             }
         }
         let values = props(graph, env, deleted, &n.props, row, merging)?;
-        stats.properties_set += values.len() as u64;
         let id = graph.add_node(
             n.labels.iter().map(|l| &**l),
             values.iter().map(|(k, v)| (&**k, v.clone())),
         );
-        stats.nodes_created += 1;
+        stats.created(Entity::Node(id), values.iter().map(|(k, _)| &**k));
         row[n.slot] = Value::Node(id);
     }
     for r in &p.rels {
         let (Value::Node(from), Value::Node(to)) = (&row[r.from], &row[r.to]) else {
             return Err(error(
-                ErrorCode::CreateNullNode,
+                ErrorCode::InvalidArgumentValue,
                 "cannot create a relationship with a null end",
             ));
         };
         let (from, to) = (*from, *to);
         let values = props(graph, env, deleted, &r.props, row, merging)?;
-        stats.properties_set += values.len() as u64;
         let id = graph
             .add_edge(from, to, &r.ty, values.iter().map(|(k, v)| (&**k, v.clone())))
             .map_err(graph_error)?;
-        stats.relationships_created += 1;
+        stats.created(Entity::Edge(id), values.iter().map(|(k, _)| &**k));
         row[r.slot] = Value::Relationship(id);
     }
     if let Some((slot, parts)) = &p.path {
@@ -265,7 +262,7 @@ fn get_prop(graph: &Graph, target: &Value, key: &str) -> Option<PropertyValue> {
 /// Writes one property and counts the triple change.
 fn put_prop(
     graph: &mut Graph,
-    stats: &mut Stats,
+    stats: &mut Changes,
     target: &Value,
     key: &str,
     value: Option<PropertyValue>,
@@ -275,7 +272,6 @@ fn put_prop(
         return Ok(());
     }
     let new = value.unwrap_or(PropertyValue::Null);
-    let is_set = new != PropertyValue::Null;
     match target {
         Value::Node(id) => {
             if graph.node(*id).is_none() {
@@ -291,12 +287,12 @@ fn put_prop(
         }
         _ => return Ok(()),
     }
-    if old.is_some() {
-        stats.properties_removed += 1;
-    }
-    if is_set {
-        stats.properties_set += 1;
-    }
+    let entity = match target {
+        Value::Node(id) => Entity::Node(*id),
+        Value::Relationship(id) => Entity::Edge(*id),
+        _ => return Ok(()),
+    };
+    stats.touched(entity, key, old);
     Ok(())
 }
 
@@ -322,7 +318,7 @@ fn check_target(target: &Value, what: &str) -> Result<bool, QueryError> {
         Value::Null => Ok(false),
         Value::Node(_) | Value::Relationship(_) => Ok(true),
         other => Err(error(
-            ErrorCode::InvalidArgumentType,
+            ErrorCode::TypeInvalidArgumentType,
             format!("{what} needs a node or a relationship, found {}", other.type_name()),
         )),
     }
@@ -332,7 +328,7 @@ fn set(
     graph: &mut Graph,
     env: &Env<'_>,
     deleted: &Deleted,
-    stats: &mut Stats,
+    stats: &mut Changes,
     item: &SetItem,
     row: &Row,
     removing: bool,
@@ -372,7 +368,7 @@ fn set(
                     .collect(),
                 other => {
                     return Err(error(
-                        ErrorCode::InvalidArgumentType,
+                        ErrorCode::TypeInvalidArgumentType,
                         format!("SET = needs a map, found {}", other.type_name()),
                     ));
                 }
@@ -414,7 +410,7 @@ fn set(
                     Ok(())
                 }
                 other => Err(error(
-                    ErrorCode::InvalidArgumentType,
+                    ErrorCode::TypeInvalidArgumentType,
                     format!("labels belong to nodes, not to a {}", other.type_name()),
                 )),
             }
@@ -426,7 +422,7 @@ fn delete(
     graph: &mut Graph,
     env: &Env<'_>,
     deleted: &mut Deleted,
-    stats: &mut Stats,
+    stats: &mut Changes,
     exprs: &[Expr],
     detach: bool,
     rows: &[Row],
@@ -442,17 +438,16 @@ fn delete(
     }
     for e in edges {
         if let Some(r) = graph.edge(e) {
-            stats.properties_removed += r.properties().len() as u64;
+            deleted.edge_types.insert(e, std::sync::Arc::from(r.edge_type()));
+            stats.deleting(graph, Entity::Edge(e));
             graph.remove_edge(e).map_err(graph_error)?;
-            stats.relationships_deleted += 1;
             deleted.edges.insert(e);
         }
     }
     for n in nodes {
-        let Some(node) = graph.node(n) else {
+        if graph.node(n).is_none() {
             continue;
-        };
-        let props = node.properties().len() as u64;
+        }
         if detach {
             let at: Vec<EdgeId> = graph
                 .edges_at(n, Direction::Both, None)
@@ -460,16 +455,15 @@ fn delete(
                 .collect();
             for e in at {
                 if let Some(r) = graph.edge(e) {
-                    stats.properties_removed += r.properties().len() as u64;
+                    deleted.edge_types.insert(e, std::sync::Arc::from(r.edge_type()));
                 }
+                stats.deleting(graph, Entity::Edge(e));
                 graph.remove_edge(e).map_err(graph_error)?;
-                stats.relationships_deleted += 1;
                 deleted.edges.insert(e);
             }
         }
+        stats.deleting(graph, Entity::Node(n));
         graph.remove_node(n).map_err(graph_error)?;
-        stats.nodes_deleted += 1;
-        stats.properties_removed += props;
         deleted.nodes.insert(n);
     }
     Ok(())
@@ -503,7 +497,7 @@ fn collect_deletes(
         }
         other => {
             return Err(error(
-                ErrorCode::InvalidArgumentType,
+                ErrorCode::TypeInvalidArgumentType,
                 format!("DELETE needs a node, a relationship or a path, found {}", other.type_name()),
             ));
         }

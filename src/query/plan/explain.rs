@@ -349,5 +349,6 @@ pub fn expr(e: &Expr, names: &[String]) -> String {
         Expr::PatternComprehension { .. } => "[pattern | ...]".into(),
         Expr::Exists { .. } => "EXISTS { pattern }".into(),
         Expr::Path(_) => "path".into(),
+        Expr::MapProjection(base, _) => format!("{} {{...}}", expr(base, names)),
     }
 }

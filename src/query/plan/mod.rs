@@ -12,6 +12,7 @@
 
 mod bind;
 mod explain;
+mod pattern;
 
 use std::sync::Arc;
 
@@ -519,4 +520,17 @@ pub enum Expr {
     },
     /// Assembles a named path from its slots.
     Path(PathParts),
+    /// `n {.name, .*, k: v}`.
+    MapProjection(Box<Expr>, Vec<MapItem>),
+}
+
+/// An item of a map projection.
+#[derive(Debug, Clone)]
+pub enum MapItem {
+    /// `.key`: the entity's property.
+    Property(Arc<str>),
+    /// `.*`: every property.
+    All,
+    /// `key: value` (or a variable, under its own name).
+    Entry(Arc<str>, Expr),
 }

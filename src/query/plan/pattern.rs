@@ -160,14 +160,12 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
             rel_props: rel.props.clone(),
             range: rel.range,
             to_filter: filter(to),
-            distinct_from: if rel.bound { Vec::new() } else { rels.clone() },
+            distinct_from: rels.clone(),
             reversed,
         }));
         bound.insert(to.slot);
         bound.insert(rel.slot);
-        if !rel.bound {
-            rels.push(rel.slot);
-        }
+        rels.push(rel.slot);
     };
     for i in anchor..path.rels.len() {
         if let (Some(from), Some(to)) = (path.nodes.get(i), path.nodes.get(i + 1)) {

@@ -2,9 +2,9 @@
 //! the graph only through `graph`'s public API and knows nothing of text,
 //! extraction, the REPL or output formats.
 
+pub mod aggregate;
 pub mod ast;
 pub mod error;
-pub mod aggregate;
 pub mod eval;
 pub mod functions;
 pub mod parse;

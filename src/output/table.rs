@@ -14,13 +14,13 @@ use crate::query::value::{Path, QueryResult, Stats, Value, format_float, is_plai
 
 use super::MAX_DEPTH;
 
-/// Renders a result as a table with a footer: the row count (`3 rows`, or
-/// `120 rows, 100 shown` when `max_rows` cut it) and, when the statement
-/// changed the graph, what it changed. A statement without columns shows
-/// only the footer.
-pub fn render(graph: &Graph, result: &QueryResult, max_rows: Option<usize>) -> String {
+/// Renders a result as a table of at most `max_rows` rows with a footer: the
+/// row count (`3 rows`, or `120 rows, 100 shown` when `max_rows` cut it) and,
+/// when the statement changed the graph, what it changed. A statement
+/// without columns shows only the footer.
+pub fn render(graph: &Graph, result: &QueryResult, max_rows: usize) -> String {
     let total = result.rows.len();
-    let shown = max_rows.map_or(total, |m| m.min(total));
+    let shown = max_rows.min(total);
     let mut out = String::new();
     if !result.columns.is_empty() {
         let mut table = Table::new();
@@ -315,7 +315,7 @@ mod tests {
             └─────────────────────────────────────────────┴───────────┘
             2 rows
         "#]]
-        .assert_eq(&render(&g, &result, None));
+        .assert_eq(&render(&g, &result, usize::MAX));
         expect![[r#"
             ┌───────────────────────────────┬───────────┐
             │ n                             ┆ n.name    │
@@ -324,7 +324,7 @@ mod tests {
             └───────────────────────────────┴───────────┘
             2 rows, 1 shown
         "#]]
-        .assert_eq(&render(&g, &result, Some(1)));
+        .assert_eq(&render(&g, &result, 1));
         let written = QueryResult {
             stats: Stats {
                 nodes_created: 2,
@@ -338,6 +338,6 @@ mod tests {
             0 rows
             2 nodes created, 1 relationship created, 1 property set
         "#]]
-        .assert_eq(&render(&g, &written, None));
+        .assert_eq(&render(&g, &written, usize::MAX));
     }
 }

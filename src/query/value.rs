@@ -698,53 +698,65 @@ pub fn write_string_literal(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
     f.write_char('\'')
 }
 
+/// Values nested deeper than this print as `...`, so that printing never
+/// exhausts the stack.
+const DISPLAY_DEPTH: usize = 256;
+
+fn write_value(f: &mut fmt::Formatter<'_>, v: &Value, depth: usize) -> fmt::Result {
+    if depth > DISPLAY_DEPTH {
+        return f.write_str("...");
+    }
+    match v {
+        Value::Null => f.write_str("null"),
+        Value::Bool(b) => write!(f, "{b}"),
+        Value::Int(i) => write!(f, "{i}"),
+        Value::Float(x) => f.write_str(&format_float(*x)),
+        Value::String(s) => write_string_literal(f, s),
+        Value::List(items) => {
+            f.write_str("[")?;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write_value(f, item, depth + 1)?;
+            }
+            f.write_str("]")
+        }
+        Value::Map(m) => {
+            f.write_str("{")?;
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write_identifier(f, k)?;
+                f.write_str(": ")?;
+                write_value(f, v, depth + 1)?;
+            }
+            f.write_str("}")
+        }
+        Value::Node(n) => write!(f, "(#{})", n.0),
+        Value::Relationship(r) => write!(f, "[#{}]", r.0),
+        Value::Path(p) => {
+            f.write_str("<")?;
+            for (i, n) in p.nodes.iter().enumerate() {
+                write!(f, "(#{})", n.0)?;
+                if let Some(r) = p.relationships.get(i) {
+                    write!(f, "-[#{}]-", r.0)?;
+                }
+            }
+            f.write_str(">")
+        }
+        Value::Date(d) => write!(f, "date('{d}')"),
+    }
+}
+
 impl fmt::Display for Value {
     /// The value in Cypher literal form (`'text'`, `[1, 2.0]`, `{k: null}`,
     /// `date('2011-12')`). Nodes, relationships and paths, which have no
     /// literal, show their ids: `(#7)`, `[#3]`, `<(#7)-[#3]-(#9)>`; the output
     /// layer shows them with their labels and properties instead.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Null => f.write_str("null"),
-            Value::Bool(b) => write!(f, "{b}"),
-            Value::Int(i) => write!(f, "{i}"),
-            Value::Float(x) => f.write_str(&format_float(*x)),
-            Value::String(s) => write_string_literal(f, s),
-            Value::List(items) => {
-                f.write_str("[")?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{item}")?;
-                }
-                f.write_str("]")
-            }
-            Value::Map(m) => {
-                f.write_str("{")?;
-                for (i, (k, v)) in m.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write_identifier(f, k)?;
-                    write!(f, ": {v}")?;
-                }
-                f.write_str("}")
-            }
-            Value::Node(n) => write!(f, "(#{})", n.0),
-            Value::Relationship(r) => write!(f, "[#{}]", r.0),
-            Value::Path(p) => {
-                f.write_str("<")?;
-                for (i, n) in p.nodes.iter().enumerate() {
-                    write!(f, "(#{})", n.0)?;
-                    if let Some(r) = p.relationships.get(i) {
-                        write!(f, "-[#{}]-", r.0)?;
-                    }
-                }
-                f.write_str(">")
-            }
-            Value::Date(d) => write!(f, "date('{d}')"),
-        }
+        write_value(f, self, 0)
     }
 }
 
@@ -833,6 +845,22 @@ mod tests {
             map(&[("k", Int(1)), ("l", Int(2))]).equals(&map(&[("l", Int(2)), ("k", Float(1.0))])),
             Some(true)
         );
+        let nested = |a: Vec<Value>, b: Vec<Value>| list(a).equals(&list(b));
+        let one = || list(vec![Int(1)]);
+        let null_list = || list(vec![Null]);
+        assert_eq!(nested(vec![one()], vec![one(), null_list()]), Some(false));
+        assert_eq!(
+            nested(vec![one(), list(vec![Int(2)])], vec![one(), null_list()]),
+            None
+        );
+        assert_eq!(
+            nested(
+                vec![one(), list(vec![Int(2), Int(3)])],
+                vec![one(), null_list()]
+            ),
+            Some(false)
+        );
+        assert_eq!(nested(vec![Value::from("a")], vec![Int(1)]), Some(false));
         assert_eq!(Node(NodeId(1)).equals(&Node(NodeId(1))), Some(true));
         assert_eq!(
             Node(NodeId(1)).equals(&Relationship(EdgeId(1))),

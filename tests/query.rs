@@ -277,7 +277,9 @@ fn a_memory_budget_stops_a_big_sort() {
 fn parameters_are_read() {
     let mut graph = seed();
     let mut options = RunOptions::default();
-    options.params.insert("who".into(), query::Value::from("Hu Jintao"));
+    options
+        .params
+        .insert("who".into(), query::Value::from("Hu Jintao"));
     let outcomes = query::run(
         &mut graph,
         "MATCH (p:Person {name: $who})-[:MET]->(q) RETURN q.name AS met; RETURN $missing",

@@ -224,6 +224,8 @@ pub fn import(
 ) -> Result<Graph, ImportError> {
     let mut importer = Importer::default();
     importer.read(nodes, nodes_name, false)?;
+    // Node names and ids are mostly unique; give the shared slots to edges' strings.
+    importer.strings.clear();
     importer.read(edges, edges_name, true)?;
     Ok(importer.graph)
 }

@@ -113,7 +113,10 @@ impl<'a> Matcher<'a> {
     }
 
     fn eval_props(&self, props: &[(std::sync::Arc<str>, Expr)]) -> Result<Vec<Value>, QueryError> {
-        props.iter().map(|(_, e)| self.ctx.eval(e, &self.row)).collect()
+        props
+            .iter()
+            .map(|(_, e)| self.ctx.eval(e, &self.row))
+            .collect()
     }
 
     fn frame_for(&self, step: &Step) -> Result<Frame, QueryError> {
@@ -213,7 +216,12 @@ impl<'a> Matcher<'a> {
             .is_some_and(|r| types.iter().any(|t| **t == *r.edge_type()))
     }
 
-    fn rel_props_ok(&self, keys: &[(std::sync::Arc<str>, Expr)], values: &[Value], e: EdgeId) -> bool {
+    fn rel_props_ok(
+        &self,
+        keys: &[(std::sync::Arc<str>, Expr)],
+        values: &[Value],
+        e: EdgeId,
+    ) -> bool {
         let Some(r) = self.ctx.graph.edge(e) else {
             return false;
         };
@@ -314,7 +322,11 @@ impl<'a> Matcher<'a> {
     ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
         let (min, max) = s.range;
         if a == b {
-            return Ok(if min == 0 { vec![Vec::new()] } else { Vec::new() });
+            return Ok(if min == 0 {
+                vec![Vec::new()]
+            } else {
+                Vec::new()
+            });
         }
         let x = Expand {
             from: s.from,
@@ -397,7 +409,11 @@ impl<'a> Matcher<'a> {
     /// binds it; false when the frame is exhausted.
     fn advance(&mut self) -> Result<bool, QueryError> {
         let depth = self.stack.len();
-        let Some(step) = depth.checked_sub(1).and_then(|d| self.steps.get(d)).copied() else {
+        let Some(step) = depth
+            .checked_sub(1)
+            .and_then(|d| self.steps.get(d))
+            .copied()
+        else {
             return Ok(false);
         };
         loop {

@@ -1023,8 +1023,13 @@ impl fmt::Display for SchemaName<'_> {
 /// like `exists` included, since `exists(` is unambiguous), others quoted.
 fn write_function_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     let mut chars = name.chars();
+    // These words begin other expressions (`NOT (x)`, `CASE ...`).
+    let expression_word = ["NOT", "TRUE", "FALSE", "NULL", "CASE"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(name));
     let plain = matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_');
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !expression_word;
     if plain {
         f.write_str(name)
     } else {
@@ -1048,7 +1053,7 @@ impl fmt::Display for Expr {
             ExprKind::Variable(name) => write_name(f, name),
             ExprKind::List(items) => {
                 f.write_str("[")?;
-                write_joined(f, items, ", ")?;
+                write_items_unambiguous(f, items)?;
                 f.write_str("]")
             }
             ExprKind::Map(entries) => write_map(f, entries),
@@ -1139,7 +1144,14 @@ impl fmt::Display for Expr {
                 if *distinct {
                     f.write_str("DISTINCT ")?;
                 }
-                write_joined(f, args, ", ")?;
+                let quantifier_name = ["all", "any", "none", "single"]
+                    .iter()
+                    .any(|q| q.eq_ignore_ascii_case(&name.name));
+                if namespace.is_empty() && quantifier_name && !*distinct {
+                    write_items_unambiguous(f, args)?;
+                } else {
+                    write_joined(f, args, ", ")?;
+                }
                 f.write_str(")")
             }
             ExprKind::CountStar => f.write_str("count(*)"),
@@ -1204,6 +1216,26 @@ impl fmt::Display for Expr {
             }
         }
     }
+}
+
+/// Writes comma-separated items, putting a first item `x IN list` in
+/// parentheses: unparenthesized, `[x IN list]` and `any(x IN list)` would
+/// read back as a comprehension and a quantifier.
+fn write_items_unambiguous(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        let ambiguous = i == 0
+            && matches!(&item.kind, ExprKind::Binary { op: BinaryOp::In, lhs, .. }
+                if matches!(lhs.kind, ExprKind::Variable(_)));
+        if ambiguous {
+            write!(f, "({item})")?;
+        } else {
+            write!(f, "{item}")?;
+        }
+    }
+    Ok(())
 }
 
 fn write_map(f: &mut fmt::Formatter<'_>, entries: &[(Ident, Expr)]) -> fmt::Result {

@@ -70,7 +70,7 @@ impl P {
             (rest, unary(UnaryOp::Not, operand, span))
         } else if let Some(op) = self.unary_sign(i) {
             let (rest, ()) = self.ws(&i[1..])?;
-            if op == UnaryOp::Neg && starts_number(rest) {
+            if op == UnaryOp::Neg && starts_number(rest) && !self.number_then_postfix(rest) {
                 // The minus is folded into the literal so that the range
                 // check sees `-9223372036854775808` whole.
                 let (rest, (lit, span)) = self.number(rest, Some(start))?;
@@ -134,6 +134,20 @@ impl P {
             i = rest;
         }
         Ok((i, lhs))
+    }
+
+    /// Whether the number literal at `i` is followed by a lookup, index or
+    /// label (`-1.5.x` is `-(1.5.x)`, so the sign must not be folded).
+    fn number_then_postfix(&self, i: &str) -> bool {
+        let Ok((rest, _)) = self.number(i, None) else {
+            return false;
+        };
+        match self.ws(rest) {
+            Ok((rest, ())) => {
+                rest.starts_with(['[', ':']) || (rest.starts_with('.') && !rest.starts_with(".."))
+            }
+            Err(_) => false,
+        }
     }
 
     /// A unary `-` or `+` at `i` (already past whitespace), not an arrow.
@@ -529,27 +543,15 @@ impl P {
     /// `[`: a list comprehension, a pattern comprehension or a list literal.
     fn list_like<'a>(&self, i: &'a str, start: usize) -> PResult<'a, Expr> {
         let (after, _) = self.sym(i, "[")?;
-        // `[x IN list ...]` is a comprehension, as in openCypher's grammar.
+        // `[x IN list ...]` is a comprehension, as in openCypher's grammar;
+        // if it does not close like one (`[x IN l, 2]`), it is a list.
         if let Ok((rest, variable)) = self.variable(after)
             && let Ok((rest, _)) = self.kw(rest, "IN")
         {
-            let (rest, list) = self.expr(rest)?;
-            let (rest, filter) = self.opt_where(rest)?;
-            let (rest, map) = match self.sym(rest, "|") {
-                Ok((rest, _)) => {
-                    let (rest, e) = self.expr(rest)?;
-                    (rest, Some(e))
-                }
-                Err(_) => (rest, None),
-            };
-            let (rest, _) = self.sym(rest, "]")?;
-            let kind = ExprKind::ListComprehension {
-                variable,
-                list: Box::new(list),
-                filter: filter.map(Box::new),
-                map: map.map(Box::new),
-            };
-            return Ok((rest, Expr::new(kind, self.span_from(start, rest))));
+            match self.list_comprehension(rest, variable, start) {
+                Err(nom::Err::Error(_)) => {}
+                result => return result,
+            }
         }
         if let Some(result) = self.pattern_comprehension(after, start) {
             return result;
@@ -559,6 +561,32 @@ impl P {
             rest,
             Expr::new(ExprKind::List(items), self.span_from(start, rest)),
         ))
+    }
+
+    /// The rest of `[x IN list WHERE .. | expr]` after `IN`.
+    fn list_comprehension<'a>(
+        &self,
+        i: &'a str,
+        variable: Ident,
+        start: usize,
+    ) -> PResult<'a, Expr> {
+        let (rest, list) = self.expr(i)?;
+        let (rest, filter) = self.opt_where(rest)?;
+        let (rest, map) = match self.sym(rest, "|") {
+            Ok((rest, _)) => {
+                let (rest, e) = self.expr(rest)?;
+                (rest, Some(e))
+            }
+            Err(_) => (rest, None),
+        };
+        let (rest, _) = self.sym(rest, "]")?;
+        let kind = ExprKind::ListComprehension {
+            variable,
+            list: Box::new(list),
+            filter: filter.map(Box::new),
+            map: map.map(Box::new),
+        };
+        Ok((rest, Expr::new(kind, self.span_from(start, rest))))
     }
 
     /// `[p = (a)-->(b) WHERE .. | expr]` after `[`, or `None` when what
@@ -576,8 +604,12 @@ impl P {
             Ok(_) | Err(nom::Err::Error(_)) => return None,
             Err(e) => return Some(Err(e)),
         };
-        // After a relationship pattern inside `[`, only a comprehension
-        // can follow: commit, as `cut` does.
+        // Only `WHERE` or `|` after the pattern makes a comprehension;
+        // otherwise it is a list holding a pattern predicate.
+        if !self.at_kw(i, "WHERE") && !self.at_sym(i, "|") {
+            return None;
+        }
+        // Committed to a comprehension: failures are final, as after `cut`.
         let body = || -> PResult<'a, Expr> {
             let (i, filter) = self.opt_where(i)?;
             let (i, _) = self.sym(i, "|")?;

@@ -36,7 +36,7 @@ impl P {
     }
 
     /// Enters one nesting level, failing hard past [`MAX_DEPTH`].
-    fn enter(&self, i: &str) -> Result<(), nom::Err<PErr>> {
+    pub fn enter(&self, i: &str) -> Result<(), nom::Err<PErr>> {
         let depth = self.depth.get() + 1;
         if depth > MAX_DEPTH {
             let at = self.off(i);

@@ -293,6 +293,18 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let src = format!("RETURN {}1", "NOT ".repeat(depth));
     assert!(parse_statement(&src).is_err());
     let src = format!(
+        "MATCH (n) WHERE {}n{} RETURN n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    assert!(parse_statement(&src).is_err());
+    let src = format!(
+        "MATCH (n) WHERE {}(n)-->(){} RETURN n",
+        "(".repeat(300),
+        ")".repeat(300)
+    );
+    assert!(parse_statement(&src).is_ok());
+    let src = format!(
         "RETURN {}1{}",
         "[".repeat(MAX_DEPTH as usize - 5),
         "]".repeat(MAX_DEPTH as usize - 5)

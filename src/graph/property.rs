@@ -21,8 +21,9 @@ pub enum PropertyValue {
     String(Arc<str>),
     /// An ordered list of values.
     List(Vec<PropertyValue>),
-    /// A map from keys to values, in insertion order.
-    Map(IndexMap<Arc<str>, PropertyValue>),
+    /// A map from keys to values, in insertion order (boxed to keep every
+    /// value at 24 bytes: a million edges hold several values each).
+    Map(Box<IndexMap<Arc<str>, PropertyValue>>),
     /// A date known to the year, the month or the day.
     Date(PartialDate),
 }
@@ -236,6 +237,11 @@ impl fmt::Display for PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_stay_small() {
+        assert_eq!(std::mem::size_of::<PropertyValue>(), 24);
+    }
 
     #[test]
     fn partial_dates_parse_print_and_order() {

@@ -58,18 +58,41 @@ struct TckQuery {
     syntax_error: Option<String>,
 }
 
+/// Finds `shared/<rel>` beside the repository or beside the worktree
+/// folder.
+fn shared(rel: &str) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    root.ancestors()
+        .skip(1)
+        .take(3)
+        .map(|a| a.join("shared").join(rel))
+        .find(|p| p.exists())
+}
+
+/// Every statement of the benchmark's analyst queries parses.
+#[test]
+fn bench_queries_parse() {
+    let Some(path) = shared("bench/queries.cypher") else {
+        eprintln!("bench queries not found beside the repository; nothing to check");
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap_or_default();
+    let results = newsgraph::query::parse::parse_script(&src);
+    assert!(results.len() >= 10, "only {} statements", results.len());
+    for (span, result) in results {
+        if let Err(e) = result {
+            panic!("{}\n{}", e.message, &src[span.range()]);
+        }
+    }
+}
+
 /// Finds the TCK features folder: `$NEWSGRAPH_TCK`, or `shared/tck/features`
 /// beside the repository or beside the worktree folder.
 fn tck_features() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("NEWSGRAPH_TCK") {
         return Some(PathBuf::from(dir));
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .skip(1)
-        .take(3)
-        .map(|a| a.join("shared/tck/features"))
-        .find(|p| p.is_dir())
+    shared("tck/features")
 }
 
 fn feature_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use newsgraph::query::ast::Statement;
-use newsgraph::query::parse::parse_statement;
+use newsgraph::query::ast::{Expr, Statement};
+use newsgraph::query::parse::{parse_expression, parse_statement};
 
 /// The Debug form of a tree with every span blanked, to compare trees
 /// parsed from different texts.
@@ -21,8 +21,42 @@ fn without_spans(debug: &str) -> String {
     out
 }
 
+/// Every expression's span holds text that parses to that expression.
+/// With `deep`, all subexpressions are checked; otherwise the clauses'
+/// expressions and their direct children (parsing is a thread each, and
+/// the TCK has thousands of queries).
+fn spans_hold_their_expressions(src: &str, stmt: &Statement, deep: bool) -> Result<(), String> {
+    let mut exprs: Vec<&Expr> = Vec::new();
+    let singles =
+        std::iter::once(&stmt.query.first).chain(stmt.query.unions.iter().map(|u| &u.query));
+    for clause in singles.flat_map(|s| &s.clauses) {
+        for e in clause.exprs() {
+            exprs.push(e);
+            if !deep {
+                exprs.extend(e.children());
+            }
+        }
+    }
+    let mut all = Vec::new();
+    if deep {
+        stmt.query.for_each_expr(&mut |e| all.push(e.clone()));
+    } else {
+        all.extend(exprs.into_iter().cloned());
+    }
+    for e in &all {
+        let text = src.get(e.span.range()).unwrap_or("");
+        match parse_expression(text) {
+            Ok(again)
+                if without_spans(&format!("{again:?}")) == without_spans(&format!("{e:?}")) => {}
+            Ok(_) => return Err(format!("span {:?} holds `{text}`, not `{e}`", e.span)),
+            Err(err) => return Err(format!("span {:?} holds `{text}`: {}", e.span, err.message)),
+        }
+    }
+    Ok(())
+}
+
 /// Prints `stmt`, parses the print, and compares the trees (spans aside).
-fn round_trips(stmt: &Statement) -> Result<(), String> {
+fn round_trips(stmt: &Statement, deep_spans: bool) -> Result<(), String> {
     let printed = stmt.to_string();
     let again = parse_statement(&printed)
         .map_err(|e| format!("printed form does not parse: {}: {printed}", e.message))?;
@@ -33,7 +67,7 @@ fn round_trips(stmt: &Statement) -> Result<(), String> {
     if a != b {
         return Err(format!("printed form parses to another tree: {printed}"));
     }
-    Ok(())
+    spans_hold_their_expressions(&printed, &again, deep_spans)
 }
 
 /// Error details the parser itself raises; every other expected error is
@@ -250,7 +284,10 @@ fn tck_queries_parse_as_the_tck_expects() {
                 ));
             }
             (_, Ok(stmt)) => {
-                if let Err(problem) = round_trips(&stmt) {
+                if let Err(problem) = round_trips(&stmt, false) {
+                    problems.push(format!("{}: {problem}\n{}", q.origin, q.text));
+                }
+                if let Err(problem) = spans_hold_their_expressions(&q.text, &stmt, false) {
                     problems.push(format!("{}: {problem}\n{}", q.origin, q.text));
                 }
                 if q.syntax_error.is_some() {
@@ -730,7 +767,7 @@ mod generated {
             skip in proptest::option::of(arb_expr(false)),
         ) {
             let s = stmt(vec![Clause::Return(Return { projection: projection(items, order, skip), span: Span::default() })]);
-            if let Err(problem) = round_trips(&s) {
+            if let Err(problem) = round_trips(&s, true) {
                 return Err(TestCaseError::fail(problem));
             }
         }
@@ -754,7 +791,7 @@ mod generated {
             };
             let r = Return { projection: projection(vec![(ret, None)], Vec::new(), None), span: Span::default() };
             let s = stmt(vec![Clause::Match(m), Clause::Return(r)]);
-            if let Err(problem) = round_trips(&s) {
+            if let Err(problem) = round_trips(&s, true) {
                 return Err(TestCaseError::fail(problem));
             }
         }
@@ -797,7 +834,7 @@ mod generated {
                 Clause::Remove(remove),
                 Clause::Delete(delete),
             ]);
-            if let Err(problem) = round_trips(&s) {
+            if let Err(problem) = round_trips(&s, true) {
                 return Err(TestCaseError::fail(problem));
             }
         }

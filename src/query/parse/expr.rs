@@ -5,12 +5,11 @@
 use nom::Parser;
 use nom::combinator::opt;
 
-use super::lexeme::{MAX_DEPTH, P, PErr, PResult, is_ident_continue};
+use super::lexeme::{P, PResult, is_ident_continue};
 use crate::query::ast::{
     BinaryOp, CaseWhen, ExistsBody, Expr, ExprKind, Ident, Literal, MapProjectionItem, Quantifier,
     UnaryOp,
 };
-use crate::query::error::ErrorCode;
 use crate::span::Span;
 
 /// Precedence of `NOT`.
@@ -33,21 +32,6 @@ impl P {
         let result = self.expr(i);
         self.patterns.set(saved);
         result
-    }
-
-    /// Enters one nesting level, failing hard past [`MAX_DEPTH`].
-    pub fn enter(&self, i: &str) -> Result<(), nom::Err<PErr>> {
-        let depth = self.depth.get() + 1;
-        if depth > MAX_DEPTH {
-            let at = self.off(i);
-            return self.hard(
-                ErrorCode::NestingTooDeep,
-                Span::new(at, at + 1),
-                format!("expression nested more than {MAX_DEPTH} levels deep"),
-            );
-        }
-        self.depth.set(depth);
-        Ok(())
     }
 
     /// Precedence climbing: parses operators binding at least `min`.

@@ -164,7 +164,7 @@ impl P {
 
     fn binary_op_inner<'a>(&self, i: &'a str) -> Option<(&'a str, BinaryOp)> {
         let (i, ()) = self.ws(i).ok()?;
-        let symbols: [(&str, BinaryOp); 14] = [
+        let symbols: [(&str, BinaryOp); 13] = [
             ("=~", BinaryOp::RegexMatch),
             ("<>", BinaryOp::Ne),
             ("<=", BinaryOp::Le),
@@ -178,15 +178,16 @@ impl P {
             ("/", BinaryOp::Div),
             ("%", BinaryOp::Mod),
             ("^", BinaryOp::Pow),
-            ("!=", BinaryOp::Ne),
         ];
         for (s, op) in symbols {
             if let Some(rest) = i.strip_prefix(s) {
-                // `<-` and `->` belong to patterns, `+=` to SET.
+                // `<-` and `->` belong to patterns, `+=` to SET: `(a)<--(b)`
+                // outside WHERE is a syntax error (the TCK says so), not
+                // `(a) < --(b)`. Write `a < -1` with a space.
                 let arrow = (s == "<" && rest.starts_with('-'))
                     || (s == "-" && rest.starts_with('>'))
                     || (s == "+" && rest.starts_with('='));
-                if !arrow && s != "!=" {
+                if !arrow {
                     return Some((rest, op));
                 }
             }

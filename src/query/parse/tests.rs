@@ -56,6 +56,7 @@ fn precedence() {
     check("RETURN 2 ^ 3 ^ 2", expect!["RETURN 2 ^ 3 ^ 2"]);
     check("RETURN 2 ^ (3 ^ 2)", expect!["RETURN 2 ^ (3 ^ 2)"]);
     check("RETURN x IN [1] = true", expect!["RETURN x IN [1] = true"]);
+    check("RETURN 1 < -1, 2<>-2", expect!["RETURN 1 < -1, 2 <> -2"]);
 }
 
 #[test]

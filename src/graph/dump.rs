@@ -1,2 +1,1112 @@
 //! The versioned JSON dump: record types of its own (never a derive on the
 //! store), atomic saves and a loader that validates everything.
+//!
+//! # Layout (version 1)
+//!
+//! One JSON object whose fields come in this order, with one record a line
+//! so that a diff or `grep` of two dumps reads naturally:
+//!
+//! ```text
+//! {"format":"newsgraph","version":1,
+//! "nodes":[
+//! [0,["Person"],{"name":"Hu Jintao","aliases":["Hu"]}],
+//! [1,["Country"],{"name":"Japan"}]
+//! ],
+//! "edges":[
+//! [0,0,1,"VISITED",{"date":{"date":"2011-12"},"doc":"seed"}]
+//! ]}
+//! ```
+//!
+//! A node record is `[id, [labels...], {properties}]`; an edge record is
+//! `[id, source, target, type, {properties}]`. Ids are the store's own, so
+//! they survive a save and a load; ids left free by deletes stay free.
+//! Records are written in ascending id order and properties in their
+//! insertion order, which makes save, load, save give identical bytes.
+//!
+//! Property values keep their types apart without guessing: `null`,
+//! booleans, strings and lists are JSON's own; an integer is a JSON integer;
+//! a float always carries a fraction or an exponent (`1.0`, `1e300`); the
+//! rest are objects with one tag: `{"map":{...}}`, `{"date":"2011-12"}`, and
+//! `{"float":"NaN"}` / `{"float":"Infinity"}` / `{"float":"-Infinity"}` for
+//! what JSON numbers cannot say. So a string that looks like a date stays a
+//! string and `1` never comes back as `1.0`.
+//!
+//! The loader streams records straight into a [`Graph`] (no JSON tree in
+//! between), shares equal string values, and reports the first problem as
+//! `FILE:LINE:COLUMN: what is wrong`, the position being just past the
+//! offending token. It only touches the filesystem through
+//! [`crate::files::atomic`] and one `fs::read`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, SerializeTuple};
+use serde::{Serialize, Serializer};
+
+use super::{DateError, EdgeId, EdgeRef, Graph, NodeId, NodeRef, PartialDate, PropertyValue};
+use crate::files::atomic::write_atomic;
+use crate::span::LineIndex;
+
+/// The `format` field of every dump.
+pub const FORMAT: &str = "newsgraph";
+/// The dump version this build writes and reads.
+pub const VERSION: u64 = 1;
+
+/// Ids beyond the records read so far are filled with placeholders that are
+/// removed at the end; this many are always allowed, and four per record
+/// beyond that, so that a forged id of four billion cannot exhaust memory.
+const FREE_HOLES: usize = 1 << 20;
+
+/// Why a dump could not be saved or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DumpError {
+    /// Reading or writing the file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The file is not a valid dump.
+    #[error("{file}:{line}:{column}: {problem}")]
+    Invalid {
+        /// The file's name as given.
+        file: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column (in characters) of the problem.
+        column: usize,
+        /// What is wrong.
+        problem: Problem,
+    },
+}
+
+impl DumpError {
+    /// The problem, when the file was read but is not a valid dump.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            DumpError::Invalid { problem, .. } => Some(problem),
+            DumpError::Io { .. } => None,
+        }
+    }
+}
+
+/// What is wrong with a dump's content, each variant with the input that
+/// triggers it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    /// A file of zero bytes, or only whitespace.
+    #[error("empty file, expected a newsgraph dump")]
+    Empty,
+    /// Bytes that are not UTF-8 or control bytes that no JSON text holds,
+    /// such as a binary file or a compressed dump.
+    #[error("binary data, not a newsgraph dump")]
+    NotText,
+    /// JSON that does not parse, or a record of the wrong shape:
+    /// `[0,["Person"]` (truncated), `[0,[7],{}]` (a label that is no string).
+    #[error("{0}")]
+    Json(String),
+    /// `{"format":"graphml",...}`.
+    #[error("not a newsgraph dump: format is {0:?}, expected \"newsgraph\"")]
+    WrongFormat(String),
+    /// `{"format":"newsgraph","version":2,...}`: written by a newer build.
+    #[error("dump version {0} is not supported; this build reads version {VERSION}")]
+    UnsupportedVersion(u64),
+    /// `{"version":1,"format":"newsgraph",...}`: fields out of their order.
+    #[error("expected field `{expected}`, found `{found}`")]
+    UnexpectedField {
+        /// The field that belongs here.
+        expected: &'static str,
+        /// The field found instead.
+        found: String,
+    },
+    /// `{"format":"newsgraph","version":1,"nodes":[]}`: no `edges`.
+    #[error("missing field `{0}`")]
+    MissingField(&'static str),
+    /// Two node records with one id.
+    #[error("duplicate node id {0}")]
+    DuplicateNode(u32),
+    /// Two edge records with one id.
+    #[error("duplicate edge id {0}")]
+    DuplicateEdge(u32),
+    /// `[0,0,9,"MET",{}]` where no node 9 exists.
+    #[error("edge {edge} ends at node {node}, which the dump does not hold")]
+    DanglingEdge {
+        /// The edge's id.
+        edge: u32,
+        /// The missing node's id.
+        node: u32,
+    },
+    /// An id so far beyond the records read that the ids in between, all
+    /// free, would take more memory than the dump justifies.
+    #[error("id {0} leaves too many ids unused before it")]
+    TooSparse(u32),
+    /// `[0,["Person","Person"],{}]`.
+    #[error("duplicate label {0:?}")]
+    DuplicateLabel(String),
+    /// `{"name":"a","name":"b"}`.
+    #[error("duplicate property key {0:?}")]
+    DuplicateKey(String),
+    /// `{"name":null}`: a dump leaves absent properties out.
+    #[error("property {0:?} is null; absent properties are left out of a dump")]
+    NullProperty(String),
+    /// `18446744073709551615` where an integer property was expected.
+    #[error("integer {0} does not fit in 64 signed bits")]
+    IntegerRange(u64),
+    /// `{"date":"2011-13"}`.
+    #[error(transparent)]
+    BadDate(#[from] DateError),
+    /// `{"float":"nan"}`: only `NaN`, `Infinity` and `-Infinity` are tagged.
+    #[error("expected \"NaN\", \"Infinity\" or \"-Infinity\" after \"float\", found {0:?}")]
+    BadFloat(String),
+    /// `{"when":"2011"}`: an object value must be one of the tagged forms.
+    #[error(
+        "unknown tagged value {0:?}; a value object is {{\"map\":{{...}}}}, {{\"date\":\"YYYY-MM-DD\"}} or {{\"float\":\"NaN\"}}"
+    )]
+    UnknownTag(String),
+    /// `{}` where a property value was expected.
+    #[error(
+        "an empty object is no value; a value object is {{\"map\":{{...}}}}, {{\"date\":\"YYYY-MM-DD\"}} or {{\"float\":\"NaN\"}}"
+    )]
+    EmptyObject,
+    /// `{"map":{},"date":"2011"}`: a tagged value has exactly one key.
+    #[error("a tagged value has exactly one key")]
+    TagNotAlone,
+    /// `[0,["Person"],{},1]` or `[0,["Person"]]`.
+    #[error("a {0} record is {1}")]
+    RecordShape(&'static str, &'static str),
+}
+
+/// Writes `graph` to `path` atomically: a reader, or a crash at any moment,
+/// sees the old dump whole or the new one.
+pub fn save(graph: &Graph, path: &Path) -> Result<(), DumpError> {
+    write_atomic(path, |w| write(graph, w)).map_err(|source| DumpError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads the dump at `path`; errors name the path as given.
+pub fn load(path: &Path) -> Result<Graph, DumpError> {
+    let bytes = std::fs::read(path).map_err(|source| DumpError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_bytes(&bytes, &path.display().to_string())
+}
+
+/// Reads a dump from bytes that may not be text; `name` is the file name
+/// used in errors.
+pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Graph, DumpError> {
+    // JSON text holds no control bytes but tab and line breaks, even inside
+    // strings, so the first one marks binary data as surely as bad UTF-8.
+    let control = bytes
+        .iter()
+        .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+    let utf8 = std::str::from_utf8(bytes);
+    let bad = match (&utf8, control) {
+        (Ok(_), None) => None,
+        (Ok(_), Some(c)) => Some(c),
+        (Err(e), c) => Some(c.map_or(e.valid_up_to(), |c| c.min(e.valid_up_to()))),
+    };
+    match (utf8, bad) {
+        (Ok(text), None) => read(text, name),
+        (_, bad) => {
+            // Report the position of the first bad byte within the valid text before it.
+            let end = bad.unwrap_or(0).min(bytes.len());
+            let valid = std::str::from_utf8(&bytes[..end]).unwrap_or("");
+            let at = LineIndex::new(valid).line_col(valid.len());
+            Err(DumpError::Invalid {
+                file: name.to_string(),
+                line: at.line,
+                column: at.column,
+                problem: Problem::NotText,
+            })
+        }
+    }
+}
+
+/// Reads a dump from text; `name` is the file name used in errors.
+pub fn read(text: &str, name: &str) -> Result<Graph, DumpError> {
+    let invalid = |line: usize, column: usize, problem: Problem| DumpError::Invalid {
+        file: name.to_string(),
+        line,
+        column,
+        problem,
+    };
+    if text.trim().is_empty() {
+        return Err(invalid(1, 1, Problem::Empty));
+    }
+    let mut loader = Loader::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let outcome = DumpSeed {
+        loader: &mut loader,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    match outcome {
+        Ok(()) => Ok(loader.finish()),
+        Err(e) => {
+            let problem = loader
+                .problem
+                .take()
+                .unwrap_or_else(|| Problem::Json(json_message(&e)));
+            // serde_json counts columns in bytes; errors give characters.
+            let (line, column) = char_position(text, e.line(), e.column());
+            Err(invalid(line, column, problem))
+        }
+    }
+}
+
+/// serde_json's message without the position it appends.
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+}
+
+/// Turns serde_json's line and byte column into a line and a character
+/// column, at least 1.
+fn char_position(text: &str, line: usize, byte_column: usize) -> (usize, usize) {
+    let line = line.max(1);
+    let Some(line_text) = text.split('\n').nth(line - 1) else {
+        return (line, byte_column.max(1));
+    };
+    let mut end = byte_column.min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (line, line_text[..end].chars().count().max(1))
+}
+
+/// Writes `graph` as a version-1 dump.
+pub fn write(graph: &Graph, mut w: impl Write) -> io::Result<()> {
+    let w = &mut w;
+    write!(
+        w,
+        "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\n\"nodes\":["
+    )?;
+    let mut first = true;
+    for id in graph.node_ids() {
+        let Some(node) = graph.node(id) else { continue };
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut *w, &NodeRecord(node))?;
+    }
+    w.write_all(b"\n],\n\"edges\":[")?;
+    let mut first = true;
+    for id in graph.edge_ids() {
+        let Some(edge) = graph.edge(id) else { continue };
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut *w, &EdgeRecord(edge))?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// The fixed head of a version-1 dump, `{"format":"newsgraph","version":1,...}`;
+/// the records follow it as `nodes` and `edges`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DumpV1;
+
+impl DumpV1 {
+    /// The fields of a dump, in the order they must appear.
+    pub const FIELDS: [&'static str; 4] = ["format", "version", "nodes", "edges"];
+}
+
+/// One node as a dump writes it: `[id, [labels...], {properties}]`.
+#[derive(Clone, Copy)]
+pub struct NodeRecord<'g>(pub NodeRef<'g>);
+
+/// One edge as a dump writes it: `[id, source, target, type, {properties}]`.
+#[derive(Clone, Copy)]
+pub struct EdgeRecord<'g>(pub EdgeRef<'g>);
+
+/// A property value in the dump's encoding (see the module docs).
+#[derive(Clone, Copy)]
+pub struct DumpValue<'a>(pub &'a PropertyValue);
+
+struct Labels<'g>(NodeRef<'g>);
+
+struct Props<'g>(&'g Graph, &'g super::Properties);
+
+impl Serialize for NodeRecord<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(3)?;
+        t.serialize_element(&self.0.id().0)?;
+        t.serialize_element(&Labels(self.0))?;
+        t.serialize_element(&Props(self.0.graph, self.0.properties()))?;
+        t.end()
+    }
+}
+
+impl Serialize for EdgeRecord<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.0;
+        let mut t = s.serialize_tuple(5)?;
+        t.serialize_element(&e.id().0)?;
+        t.serialize_element(&e.source().0)?;
+        t.serialize_element(&e.target().0)?;
+        t.serialize_element(e.edge_type())?;
+        t.serialize_element(&Props(e.graph, e.properties()))?;
+        t.end()
+    }
+}
+
+impl Serialize for Labels<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.labels())
+    }
+}
+
+impl Serialize for Props<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.1.len()))?;
+        for (key, value) in self.1.iter() {
+            m.serialize_entry(self.0.resolve(key), &DumpValue(value))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for DumpValue<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            PropertyValue::Null => s.serialize_unit(),
+            PropertyValue::Bool(b) => s.serialize_bool(*b),
+            PropertyValue::Int(i) => s.serialize_i64(*i),
+            PropertyValue::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            PropertyValue::Float(f) => {
+                let text = if f.is_nan() {
+                    "NaN"
+                } else if *f > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                };
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("float", text)?;
+                m.end()
+            }
+            PropertyValue::String(text) => s.serialize_str(text),
+            PropertyValue::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&DumpValue(item))?;
+                }
+                seq.end()
+            }
+            PropertyValue::Map(map) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("map", &DumpMap(map))?;
+                m.end()
+            }
+            PropertyValue::Date(date) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("date", &date.to_string())?;
+                m.end()
+            }
+        }
+    }
+}
+
+struct DumpMap<'a>(&'a IndexMap<Arc<str>, PropertyValue>);
+
+impl Serialize for DumpMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            m.serialize_entry(&**key, &DumpValue(value))?;
+        }
+        m.end()
+    }
+}
+
+/// The state of one load: the graph built so far, the placeholders that
+/// stand in for free ids, shared strings, and the typed problem behind the
+/// last error (serde carries only its text).
+struct Loader {
+    graph: Graph,
+    /// `true` at the ids that hold a placeholder, not a record.
+    node_hole: Vec<bool>,
+    edge_hole: Vec<bool>,
+    holes: usize,
+    records: usize,
+    /// The placeholder node that placeholder edges loop on, made on the
+    /// first free edge id; no record's edge may touch it.
+    anchor: Option<NodeId>,
+    strings: HashSet<Arc<str>>,
+    problem: Option<Problem>,
+}
+
+impl Loader {
+    fn new() -> Loader {
+        Loader {
+            graph: Graph::new(),
+            node_hole: Vec::new(),
+            edge_hole: Vec::new(),
+            holes: 0,
+            records: 0,
+            anchor: None,
+            strings: HashSet::new(),
+            problem: None,
+        }
+    }
+
+    /// Keeps `problem` for the caller and hands serde an error carrying its text.
+    fn fail<E: de::Error>(&mut self, problem: Problem) -> E {
+        let e = E::custom(&problem);
+        self.problem = Some(problem);
+        e
+    }
+
+    /// One shared copy of each distinct string value: a million edges cite
+    /// a few thousand dates and documents.
+    fn string(&mut self, s: &str) -> Arc<str> {
+        if let Some(shared) = self.strings.get(s) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.insert(shared.clone());
+        shared
+    }
+
+    fn make_room(&mut self, id: u32) -> Result<(), Problem> {
+        let wanted = (id as usize).saturating_sub(self.node_hole.len().max(self.edge_hole.len()));
+        if self.holes + wanted > FREE_HOLES + 4 * self.records {
+            return Err(Problem::TooSparse(id));
+        }
+        self.holes += wanted;
+        Ok(())
+    }
+
+    /// Checks a node record's id as soon as it is read.
+    fn check_node_id(&mut self, id: u32) -> Result<(), Problem> {
+        match self.node_hole.get(id as usize) {
+            Some(false) => Err(Problem::DuplicateNode(id)),
+            Some(true) => Ok(()),
+            None => self.make_room(id),
+        }
+    }
+
+    fn add_node(&mut self, id: u32, labels: &[Str<'_>], props: Vec<(Str<'_>, PropertyValue)>) {
+        self.records += 1;
+        let index = id as usize;
+        if index >= self.node_hole.len() {
+            while self.node_hole.len() < index {
+                self.graph.add_node([], []);
+                self.node_hole.push(true);
+            }
+            self.graph.add_node([], []);
+            self.node_hole.push(true);
+        }
+        let node = NodeId(id);
+        for label in labels {
+            self.graph.add_label(node, label);
+        }
+        for (key, value) in props {
+            self.graph.set_node_property(node, &key, value);
+        }
+        self.node_hole[index] = false;
+    }
+
+    fn check_edge_id(&mut self, id: u32) -> Result<(), Problem> {
+        match self.edge_hole.get(id as usize) {
+            Some(false) => Err(Problem::DuplicateEdge(id)),
+            Some(true) => Ok(()),
+            None => self.make_room(id),
+        }
+    }
+
+    fn check_end(&self, edge: u32, node: u32) -> Result<(), Problem> {
+        match self.node_hole.get(node as usize) {
+            Some(false) => Ok(()),
+            _ => Err(Problem::DanglingEdge { edge, node }),
+        }
+    }
+
+    fn add_edge(
+        &mut self,
+        id: u32,
+        source: u32,
+        target: u32,
+        ty: &str,
+        props: Vec<(Str<'_>, PropertyValue)>,
+    ) -> Result<(), Problem> {
+        self.records += 1;
+        let index = id as usize;
+        if index < self.edge_hole.len() {
+            // A free id below ones already read: drop its placeholder, whose
+            // slot the store reuses first.
+            self.graph
+                .remove_edge(EdgeId(id))
+                .map_err(|e| Problem::Json(e.to_string()))?;
+        } else {
+            while self.edge_hole.len() < index {
+                let anchor = self.anchor();
+                self.graph
+                    .add_edge(anchor, anchor, "", [])
+                    .map_err(|e| Problem::Json(e.to_string()))?;
+                self.edge_hole.push(true);
+            }
+            self.edge_hole.push(true);
+        }
+        let made = self
+            .graph
+            .add_edge(NodeId(source), NodeId(target), ty, [])
+            .map_err(|e| Problem::Json(e.to_string()))?;
+        if made != EdgeId(id) {
+            return Err(Problem::Json(format!(
+                "edge {id} could not keep its id (got {})",
+                made.0
+            )));
+        }
+        for (key, value) in props {
+            self.graph
+                .set_edge_property(made, &key, value)
+                .map_err(|e| Problem::Json(e.to_string()))?;
+        }
+        self.edge_hole[index] = false;
+        Ok(())
+    }
+
+    fn anchor(&mut self) -> NodeId {
+        match self.anchor {
+            Some(a) => a,
+            None => {
+                let a = self.graph.add_node([], []);
+                self.node_hole.push(true);
+                self.anchor = Some(a);
+                a
+            }
+        }
+    }
+
+    /// Removes the placeholders, leaving their ids free.
+    fn finish(mut self) -> Graph {
+        if let Some(anchor) = self.anchor {
+            // Every placeholder edge loops on the anchor and nothing else does.
+            let _ = self.graph.detach_remove_node(anchor);
+        }
+        for (i, hole) in self.node_hole.iter().enumerate() {
+            if *hole && Some(NodeId(i as u32)) != self.anchor {
+                let _ = self.graph.remove_node(NodeId(i as u32));
+            }
+        }
+        self.graph
+    }
+}
+
+/// A string borrowed from the dump when it has no escapes.
+type Str<'de> = Cow<'de, str>;
+
+struct StrSeed;
+
+impl<'de> DeserializeSeed<'de> for StrSeed {
+    type Value = Str<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Str<'de>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrSeed {
+    type Value = Str<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+struct LabelsSeed;
+
+impl<'de> DeserializeSeed<'de> for LabelsSeed {
+    type Value = Vec<Str<'de>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LabelsSeed {
+    type Value = Vec<Str<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of labels")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut labels = Vec::with_capacity(1);
+        while let Some(label) = seq.next_element_seed(StrSeed)? {
+            labels.push(label);
+        }
+        Ok(labels)
+    }
+}
+
+/// The whole dump.
+struct DumpSeed<'l> {
+    loader: &'l mut Loader,
+}
+
+impl<'de> DeserializeSeed<'de> for DumpSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DumpSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a newsgraph dump (an object with format, version, nodes and edges)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let loader = self.loader;
+        for expected in DumpV1::FIELDS {
+            let Some(key) = map.next_key_seed(StrSeed)? else {
+                return Err(loader.fail(Problem::MissingField(expected)));
+            };
+            if key != expected {
+                return Err(loader.fail(Problem::UnexpectedField {
+                    expected,
+                    found: key.into_owned(),
+                }));
+            }
+            match expected {
+                "format" => {
+                    let format = map.next_value_seed(StrSeed)?;
+                    if format != FORMAT {
+                        return Err(loader.fail(Problem::WrongFormat(format.into_owned())));
+                    }
+                }
+                "version" => {
+                    let version: u64 = map.next_value()?;
+                    if version != VERSION {
+                        return Err(loader.fail(Problem::UnsupportedVersion(version)));
+                    }
+                }
+                "nodes" => map.next_value_seed(Records {
+                    loader: &mut *loader,
+                    edges: false,
+                })?,
+                _ => map.next_value_seed(Records {
+                    loader: &mut *loader,
+                    edges: true,
+                })?,
+            }
+        }
+        if let Some(key) = map.next_key_seed(StrSeed)? {
+            return Err(de::Error::custom(format_args!(
+                "unknown field `{key}` after `edges`"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The `nodes` or the `edges` list.
+struct Records<'l> {
+    loader: &'l mut Loader,
+    edges: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Records<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Records<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(if self.edges {
+            "a list of edge records"
+        } else {
+            "a list of node records"
+        })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.edges {
+            while seq
+                .next_element_seed(EdgeSeed {
+                    loader: &mut *self.loader,
+                })?
+                .is_some()
+            {}
+        } else {
+            while seq
+                .next_element_seed(NodeSeed {
+                    loader: &mut *self.loader,
+                })?
+                .is_some()
+            {}
+        }
+        Ok(())
+    }
+}
+
+const NODE_SHAPE: &str = "[id, [labels...], {properties}]";
+const EDGE_SHAPE: &str = "[id, source, target, type, {properties}]";
+
+/// The error for a record with too few or too many items.
+fn shape<E: de::Error>(loader: &mut Loader, edge: bool) -> E {
+    loader.fail(if edge {
+        Problem::RecordShape("edge", EDGE_SHAPE)
+    } else {
+        Problem::RecordShape("node", NODE_SHAPE)
+    })
+}
+
+/// Fails unless the record has no more items.
+fn end_of_record<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    loader: &mut Loader,
+    edge: bool,
+) -> Result<(), A::Error> {
+    match seq.next_element::<IgnoredAny>()? {
+        None => Ok(()),
+        Some(_) => Err(shape(loader, edge)),
+    }
+}
+
+struct NodeSeed<'l> {
+    loader: &'l mut Loader,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a node record {NODE_SHAPE}")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let l = self.loader;
+        let Some(id) = seq.next_element::<u32>()? else {
+            return Err(shape(l, false));
+        };
+        if let Err(p) = l.check_node_id(id) {
+            return Err(l.fail(p));
+        }
+        let Some(labels) = seq.next_element_seed(LabelsSeed)? else {
+            return Err(shape(l, false));
+        };
+        for (i, label) in labels.iter().enumerate() {
+            if labels[..i].contains(label) {
+                return Err(l.fail(Problem::DuplicateLabel(label.to_string())));
+            }
+        }
+        let Some(props) = seq.next_element_seed(PropsSeed { loader: &mut *l })? else {
+            return Err(shape(l, false));
+        };
+        end_of_record(&mut seq, l, false)?;
+        l.add_node(id, &labels, props);
+        Ok(())
+    }
+}
+
+struct EdgeSeed<'l> {
+    loader: &'l mut Loader,
+}
+
+impl<'de> DeserializeSeed<'de> for EdgeSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EdgeSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an edge record {EDGE_SHAPE}")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let l = self.loader;
+        let Some(id) = seq.next_element::<u32>()? else {
+            return Err(shape(l, true));
+        };
+        if let Err(p) = l.check_edge_id(id) {
+            return Err(l.fail(p));
+        }
+        let mut ends = [0u32; 2];
+        for end in &mut ends {
+            let Some(node) = seq.next_element::<u32>()? else {
+                return Err(shape(l, true));
+            };
+            if let Err(p) = l.check_end(id, node) {
+                return Err(l.fail(p));
+            }
+            *end = node;
+        }
+        let Some(ty) = seq.next_element_seed(StrSeed)? else {
+            return Err(shape(l, true));
+        };
+        let Some(props) = seq.next_element_seed(PropsSeed { loader: &mut *l })? else {
+            return Err(shape(l, true));
+        };
+        end_of_record(&mut seq, l, true)?;
+        if let Err(p) = l.add_edge(id, ends[0], ends[1], &ty, props) {
+            return Err(l.fail(p));
+        }
+        Ok(())
+    }
+}
+
+/// A record's property object: keys in order, no duplicates, no nulls.
+struct PropsSeed<'l> {
+    loader: &'l mut Loader,
+}
+
+impl<'de> DeserializeSeed<'de> for PropsSeed<'_> {
+    type Value = Vec<(Str<'de>, PropertyValue)>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PropsSeed<'_> {
+    type Value = Vec<(Str<'de>, PropertyValue)>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of properties")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let l = self.loader;
+        let mut props: Vec<(Str<'de>, PropertyValue)> = Vec::new();
+        while let Some(key) = map.next_key_seed(StrSeed)? {
+            if props.iter().any(|(k, _)| *k == key) {
+                return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
+            }
+            let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
+            if value == PropertyValue::Null {
+                return Err(l.fail(Problem::NullProperty(key.into_owned())));
+            }
+            props.push((key, value));
+        }
+        Ok(props)
+    }
+}
+
+/// One property value in the dump's encoding.
+struct ValueSeed<'l> {
+    loader: &'l mut Loader,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = PropertyValue;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<PropertyValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = PropertyValue;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a property value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<PropertyValue, E> {
+        match i64::try_from(v) {
+            Ok(i) => Ok(PropertyValue::Int(i)),
+            Err(_) => Err(self.loader.fail(Problem::IntegerRange(v))),
+        }
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyValue, E> {
+        Ok(PropertyValue::String(self.loader.string(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PropertyValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(ValueSeed {
+            loader: &mut *self.loader,
+        })? {
+            items.push(item);
+        }
+        Ok(PropertyValue::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertyValue, A::Error> {
+        let l = self.loader;
+        let Some(tag) = map.next_key_seed(StrSeed)? else {
+            return Err(l.fail(Problem::EmptyObject));
+        };
+        let value = match &*tag {
+            "map" => {
+                let entries = map.next_value_seed(MapSeed { loader: &mut *l })?;
+                PropertyValue::Map(Box::new(entries))
+            }
+            "date" => {
+                let text = map.next_value_seed(StrSeed)?;
+                match PartialDate::parse(&text) {
+                    Ok(date) => PropertyValue::Date(date),
+                    Err(e) => return Err(l.fail(Problem::BadDate(e))),
+                }
+            }
+            "float" => {
+                let text = map.next_value_seed(StrSeed)?;
+                match &*text {
+                    "NaN" => PropertyValue::Float(f64::NAN),
+                    "Infinity" => PropertyValue::Float(f64::INFINITY),
+                    "-Infinity" => PropertyValue::Float(f64::NEG_INFINITY),
+                    _ => return Err(l.fail(Problem::BadFloat(text.into_owned()))),
+                }
+            }
+            _ => return Err(l.fail(Problem::UnknownTag(tag.into_owned()))),
+        };
+        if map.next_key_seed(StrSeed)?.is_some() {
+            return Err(l.fail(Problem::TagNotAlone));
+        }
+        Ok(value)
+    }
+}
+
+/// The inside of `{"map":{...}}`.
+struct MapSeed<'l> {
+    loader: &'l mut Loader,
+}
+
+impl<'de> DeserializeSeed<'de> for MapSeed<'_> {
+    type Value = IndexMap<Arc<str>, PropertyValue>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MapSeed<'_> {
+    type Value = IndexMap<Arc<str>, PropertyValue>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let l = self.loader;
+        let mut entries = IndexMap::new();
+        while let Some(key) = map.next_key_seed(StrSeed)? {
+            if entries.contains_key(&*key) {
+                return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
+            }
+            let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
+            entries.insert(l.string(&key), value);
+        }
+        Ok(entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dump(g: &Graph) -> String {
+        let mut out = Vec::new();
+        write(g, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn sample() -> Graph {
+        let mut g = Graph::new();
+        let hu = g.add_node(["Person"], [("name", "Hu Jintao".into())]);
+        let gone = g.add_node(["Person"], [("name", "Gone".into())]);
+        let japan = g.add_node(
+            ["Country", "Place"],
+            [
+                ("name", "Japan".into()),
+                ("aliases", PropertyValue::List(vec!["Nippon".into()])),
+            ],
+        );
+        let mut map = IndexMap::new();
+        map.insert(Arc::from("z"), PropertyValue::Int(1));
+        map.insert(Arc::from("a"), PropertyValue::Float(1.0));
+        let e0 = g
+            .add_edge(
+                hu,
+                japan,
+                "VISITED",
+                [
+                    ("date", PartialDate::parse("2011-12").unwrap().into()),
+                    ("doc", "2011-12".into()),
+                    ("n", PropertyValue::Int(3)),
+                    ("x", PropertyValue::Float(3.0)),
+                    ("nan", PropertyValue::Float(f64::NAN)),
+                    ("inf", PropertyValue::Float(f64::NEG_INFINITY)),
+                    ("m", PropertyValue::Map(Box::new(map))),
+                    (
+                        "l",
+                        PropertyValue::List(vec![PropertyValue::Null, true.into()]),
+                    ),
+                ],
+            )
+            .unwrap();
+        g.add_edge(gone, hu, "MET", []).unwrap();
+        g.add_edge(hu, hu, "MET", [("quote", "a \"b\"\n".into())])
+            .unwrap();
+        g.detach_remove_node(gone).unwrap();
+        let _ = e0;
+        g
+    }
+
+    #[test]
+    fn the_layout_is_one_record_a_line() {
+        expect_test::expect![[r#"
+            {"format":"newsgraph","version":1,
+            "nodes":[
+            [0,["Person"],{"name":"Hu Jintao"}],
+            [2,["Country","Place"],{"name":"Japan","aliases":["Nippon"]}]
+            ],
+            "edges":[
+            [0,0,2,"VISITED",{"date":{"date":"2011-12"},"doc":"2011-12","n":3,"x":3.0,"nan":{"float":"NaN"},"inf":{"float":"-Infinity"},"m":{"map":{"z":1,"a":1.0}},"l":[null,true]}],
+            [2,0,0,"MET",{"quote":"a \"b\"\n"}]
+            ]}
+        "#]]
+        .assert_eq(&dump(&sample()));
+    }
+
+    #[test]
+    fn save_load_save_is_byte_identical_and_keeps_ids() {
+        let first = dump(&sample());
+        let g = read(&first, "g.json").unwrap();
+        assert_eq!(dump(&g), first);
+        assert_eq!(g.node_count(), 2);
+        assert_eq!(g.edge_count(), 2);
+        assert!(g.node(NodeId(1)).is_none());
+        assert!(g.edge(EdgeId(1)).is_none());
+        assert_eq!(g.lookup_name("nippon"), [NodeId(2)]);
+        assert_eq!(g.edges_with_type("MET").collect::<Vec<_>>(), [EdgeId(2)]);
+        assert_eq!(g.edge_types().count(), 2);
+    }
+
+    #[test]
+    fn records_out_of_order_keep_their_ids() {
+        let text = r#"{"format":"newsgraph","version":1,"nodes":[[3,[],{}],[1,["A"],{}]],
+            "edges":[[4,1,3,"R",{}],[0,3,1,"S",{}]]}"#;
+        let g = read(text, "g.json").unwrap();
+        let first = dump(&g);
+        assert_eq!(
+            first,
+            "{\"format\":\"newsgraph\",\"version\":1,\n\"nodes\":[\n[1,[\"A\"],{}],\n[3,[],{}]\n],\n\"edges\":[\n[0,3,1,\"S\",{}],\n[4,1,3,\"R\",{}]\n]}\n"
+        );
+        assert_eq!(dump(&read(&first, "g.json").unwrap()), first);
+    }
+}

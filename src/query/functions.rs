@@ -349,14 +349,14 @@ pub fn call(name: &str, args: Vec<Value>, graph: &Graph) -> Result<Value, QueryE
     for (i, a) in args.iter().enumerate() {
         let t = ValueType::of(a);
         if !accepts(s, i).contains(t) {
-            let (code, what) = match s.checked {
-                Checked::Both => (ErrorCode::InvalidArgumentValue, "accept"),
-                Checked::RuntimeArgument => (ErrorCode::ArgumentInvalidArgumentType, "accept"),
+            let code = match s.checked {
+                Checked::Both => ErrorCode::InvalidArgumentValue,
+                Checked::RuntimeArgument => ErrorCode::ArgumentInvalidArgumentType,
             };
             return Err(error(
                 code,
                 format!(
-                    "{}() does not {what} {} as argument {}",
+                    "{}() does not accept {} as argument {}",
                     s.name,
                     describe(a),
                     i + 1

@@ -1,1 +1,415 @@
-//! Aggregating functions of the query language.
+//! Aggregating functions of the query language: `count`, `sum`, `avg`,
+//! `min`, `max`, `collect`, `stDev`, `stDevP`, `percentileCont` and
+//! `percentileDisc`, each with or without DISTINCT.
+//!
+//! An [`Accumulator`] folds the values of one group; nulls are skipped, and
+//! with DISTINCT so is any value equivalent to one already seen. Grouping
+//! itself, and `count(*)` (fed a non-null dummy per row), are the
+//! evaluator's. This module never reads the graph.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use crate::query::error::{ErrorCode, QueryError};
+use crate::query::value::{HashKey, Value, error};
+
+/// The running state of one aggregate over one group.
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    /// Keys of the values seen so far, when DISTINCT.
+    seen: Option<HashSet<HashKey>>,
+    state: State,
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Count(i64),
+    Sum(Sum),
+    Avg {
+        sum: Sum,
+        count: u64,
+    },
+    Min(Option<Value>),
+    Max(Option<Value>),
+    Collect(Vec<Value>),
+    StDev {
+        sample: bool,
+        values: Vec<f64>,
+    },
+    Percentile {
+        continuous: bool,
+        p: f64,
+        values: Vec<Value>,
+    },
+}
+
+/// A sum that stays an integer while every term is one.
+#[derive(Debug, Clone, Copy)]
+enum Sum {
+    Int(i64),
+    Float(f64),
+}
+
+impl Sum {
+    fn add(self, v: &Value, function: &str) -> Result<Sum, QueryError> {
+        Ok(match (self, v) {
+            (Sum::Int(a), Value::Int(b)) => Sum::Int(a.checked_add(*b).ok_or_else(|| {
+                error(
+                    ErrorCode::NumberOutOfRange,
+                    format!("{function}() overflowed the 64-bit integer range"),
+                )
+            })?),
+            (Sum::Int(a), Value::Float(b)) => Sum::Float(a as f64 + b),
+            (Sum::Float(a), Value::Int(b)) => Sum::Float(a + *b as f64),
+            (Sum::Float(a), Value::Float(b)) => Sum::Float(a + b),
+            (_, other) => return Err(not_a_number(function, other)),
+        })
+    }
+}
+
+fn not_a_number(function: &str, v: &Value) -> QueryError {
+    error(
+        ErrorCode::TypeInvalidArgumentType,
+        format!("{function}() needs numbers, found a {}", v.type_name()),
+    )
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+impl Accumulator {
+    /// An empty accumulator for the aggregate `name` (any case). `extra_arg`
+    /// is the second argument of `percentileCont` / `percentileDisc`, which
+    /// must be a number from 0 to 1 (else ArgumentError `NumberOutOfRange`).
+    pub fn new(
+        name: &str,
+        distinct: bool,
+        extra_arg: Option<Value>,
+    ) -> Result<Accumulator, QueryError> {
+        let percentile = |continuous: bool| -> Result<State, QueryError> {
+            let p = match &extra_arg {
+                Some(v) => as_f64(v),
+                None => None,
+            };
+            match p {
+                Some(p) if (0.0..=1.0).contains(&p) => Ok(State::Percentile {
+                    continuous,
+                    p,
+                    values: Vec::new(),
+                }),
+                _ => Err(error(
+                    ErrorCode::NumberOutOfRange,
+                    format!(
+                        "{name}() needs a percentile from 0.0 to 1.0, found {}",
+                        extra_arg.as_ref().unwrap_or(&Value::Null)
+                    ),
+                )),
+            }
+        };
+        let state = match name.to_ascii_lowercase().as_str() {
+            "count" => State::Count(0),
+            "sum" => State::Sum(Sum::Int(0)),
+            "avg" => State::Avg {
+                sum: Sum::Int(0),
+                count: 0,
+            },
+            "min" => State::Min(None),
+            "max" => State::Max(None),
+            "collect" => State::Collect(Vec::new()),
+            "stdev" => State::StDev {
+                sample: true,
+                values: Vec::new(),
+            },
+            "stdevp" => State::StDev {
+                sample: false,
+                values: Vec::new(),
+            },
+            "percentilecont" => percentile(true)?,
+            "percentiledisc" => percentile(false)?,
+            _ => {
+                return Err(error(
+                    ErrorCode::UnknownFunction,
+                    format!("{name}() is not an aggregating function"),
+                ));
+            }
+        };
+        Ok(Accumulator {
+            seen: distinct.then(HashSet::new),
+            state,
+        })
+    }
+
+    /// Folds in the value of one row.
+    pub fn update(&mut self, value: Value) -> Result<(), QueryError> {
+        if value.is_null() {
+            return Ok(());
+        }
+        if let Some(seen) = &mut self.seen
+            && !seen.insert(value.hash_key())
+        {
+            return Ok(());
+        }
+        match &mut self.state {
+            State::Count(n) => *n = n.saturating_add(1),
+            State::Sum(sum) => *sum = sum.add(&value, "sum")?,
+            State::Avg { sum, count } => {
+                *sum = sum.add(&value, "avg")?;
+                *count += 1;
+            }
+            State::Min(best) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| value.order(b) == Ordering::Less)
+                {
+                    *best = Some(value);
+                }
+            }
+            State::Max(best) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| value.order(b) == Ordering::Greater)
+                {
+                    *best = Some(value);
+                }
+            }
+            State::Collect(items) => items.push(value),
+            State::StDev { values, .. } => {
+                values.push(as_f64(&value).ok_or_else(|| not_a_number("stDev", &value))?)
+            }
+            State::Percentile {
+                continuous, values, ..
+            } => {
+                if as_f64(&value).is_none() {
+                    let name = if *continuous {
+                        "percentileCont"
+                    } else {
+                        "percentileDisc"
+                    };
+                    return Err(not_a_number(name, &value));
+                }
+                values.push(value);
+            }
+        }
+        Ok(())
+    }
+
+    /// The aggregate's value. Over no values: `count` 0, `sum` 0, `collect`
+    /// `[]`, `stDev` 0.0, the others null.
+    pub fn finish(self) -> Result<Value, QueryError> {
+        Ok(match self.state {
+            State::Count(n) => Value::Int(n),
+            State::Sum(Sum::Int(i)) => Value::Int(i),
+            State::Sum(Sum::Float(f)) => Value::Float(f),
+            State::Avg { count: 0, .. } => Value::Null,
+            State::Avg { sum, count } => {
+                let total = match sum {
+                    Sum::Int(i) => i as f64,
+                    Sum::Float(f) => f,
+                };
+                Value::Float(total / count as f64)
+            }
+            State::Min(best) | State::Max(best) => best.unwrap_or(Value::Null),
+            State::Collect(items) => Value::List(items),
+            State::StDev { sample, values } => Value::Float(std_dev(&values, sample)),
+            State::Percentile {
+                continuous,
+                p,
+                mut values,
+            } => {
+                if values.is_empty() {
+                    return Ok(Value::Null);
+                }
+                values.sort_by(Value::order);
+                if continuous {
+                    percentile_cont(&values, p)
+                } else {
+                    percentile_disc(values, p)
+                }
+            }
+        })
+    }
+}
+
+/// The standard deviation, of a sample (divided by n - 1) or of a whole
+/// population (by n); 0.0 when there are too few values. Welford's
+/// algorithm, which does not lose precision on large values the way summing
+/// squares does.
+fn std_dev(values: &[f64], sample: bool) -> f64 {
+    let n = values.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let mut mean = 0.0;
+    let mut m2 = 0.0;
+    for (i, x) in values.iter().enumerate() {
+        let delta = x - mean;
+        mean += delta / (i + 1) as f64;
+        m2 += delta * (x - mean);
+    }
+    let divisor = if sample { n - 1 } else { n };
+    (m2 / divisor as f64).sqrt()
+}
+
+/// The value at rank `ceil(p * n)` (1-based; the first for p = 0), as is.
+fn percentile_disc(values: Vec<Value>, p: f64) -> Value {
+    let n = values.len();
+    let rank = (p * n as f64).ceil() as usize;
+    let index = rank.saturating_sub(1).min(n - 1);
+    values.into_iter().nth(index).unwrap_or(Value::Null)
+}
+
+/// Linear interpolation between the two values around position
+/// `p * (n - 1)`; always a float.
+fn percentile_cont(values: &[Value], p: f64) -> Value {
+    let n = values.len();
+    let position = p * (n - 1) as f64;
+    let lower = (position.floor() as usize).min(n - 1);
+    let upper = (position.ceil() as usize).min(n - 1);
+    let at = |i: usize| values.get(i).and_then(as_f64).unwrap_or(f64::NAN);
+    if lower == upper {
+        return Value::Float(at(lower));
+    }
+    let fraction = position - lower as f64;
+    Value::Float(at(lower) * (1.0 - fraction) + at(upper) * fraction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold(name: &str, distinct: bool, extra: Option<Value>, values: Vec<Value>) -> String {
+        let mut acc = Accumulator::new(name, distinct, extra).unwrap();
+        for v in values {
+            acc.update(v).unwrap();
+        }
+        acc.finish().unwrap().to_string()
+    }
+
+    fn agg(name: &str, values: Vec<Value>) -> String {
+        fold(name, false, None, values)
+    }
+
+    use Value::{Float, Int, Null};
+
+    #[test]
+    fn empty_input() {
+        assert_eq!(agg("count", vec![]), "0");
+        assert_eq!(agg("sum", vec![]), "0");
+        assert_eq!(agg("avg", vec![]), "null");
+        assert_eq!(agg("min", vec![]), "null");
+        assert_eq!(agg("max", vec![Null]), "null");
+        assert_eq!(agg("collect", vec![Null]), "[]");
+        assert_eq!(agg("stDev", vec![]), "0.0");
+        assert_eq!(
+            fold("percentileDisc", false, Some(Float(0.5)), vec![]),
+            "null"
+        );
+    }
+
+    #[test]
+    fn nulls_are_skipped_and_distinct_uses_equivalence() {
+        let v = vec![Int(1), Null, Int(2), Float(1.0), Int(1)];
+        assert_eq!(agg("count", v.clone()), "4");
+        assert_eq!(fold("count", true, None, v.clone()), "2");
+        assert_eq!(fold("collect", true, None, v.clone()), "[1, 2]");
+        assert_eq!(agg("collect", v), "[1, 2, 1.0, 1]");
+        let nan = Float(f64::NAN);
+        assert_eq!(fold("count", true, None, vec![nan.clone(), nan]), "1");
+    }
+
+    #[test]
+    fn sums_and_averages() {
+        assert_eq!(agg("sum", vec![Int(1), Int(2)]), "3");
+        assert_eq!(agg("sum", vec![Int(1), Float(0.5)]), "1.5");
+        assert_eq!(
+            agg("sum", (1_000_000..1_003_000).map(Int).collect()),
+            "3004498500"
+        );
+        assert_eq!(agg("avg", vec![Int(1), Int(2)]), "1.5");
+        assert_eq!(agg("avg", vec![Int(2), Int(2)]), "2.0");
+        let mut acc = Accumulator::new("sum", false, None).unwrap();
+        acc.update(Int(i64::MAX)).unwrap();
+        assert_eq!(
+            acc.update(Int(1)).unwrap_err().code,
+            ErrorCode::NumberOutOfRange
+        );
+        let mut acc = Accumulator::new("sum", false, None).unwrap();
+        assert_eq!(
+            acc.update(Value::from("a")).unwrap_err().code,
+            ErrorCode::TypeInvalidArgumentType
+        );
+    }
+
+    #[test]
+    fn min_and_max_use_the_order_by_order() {
+        let mixed = || {
+            vec![
+                Int(1),
+                Value::from("a"),
+                Null,
+                Value::List(vec![Int(1), Int(2)]),
+                Float(0.2),
+                Value::from("b"),
+            ]
+        };
+        assert_eq!(agg("max", mixed()), "1");
+        assert_eq!(agg("min", mixed()), "[1, 2]");
+        let nums = || vec![Int(1), Float(2.0), Int(5), Null, Float(3.2), Float(0.1)];
+        assert_eq!(agg("max", nums()), "5");
+        assert_eq!(agg("min", nums()), "0.1");
+        let strs = || ["a", "b", "B", "abc", "abc1"].map(Value::from).to_vec();
+        assert_eq!(agg("max", strs()), "'b'");
+        assert_eq!(agg("MIN", strs()), "'B'");
+    }
+
+    #[test]
+    fn percentiles_and_deviations() {
+        let prices = || vec![Float(10.0), Float(20.0), Float(30.0)];
+        for (p, disc, cont) in [
+            (0.0, "10.0", "10.0"),
+            (0.5, "20.0", "20.0"),
+            (1.0, "30.0", "30.0"),
+            (0.4, "20.0", "18.0"),
+        ] {
+            assert_eq!(
+                fold("percentileDisc", false, Some(Float(p)), prices()),
+                disc
+            );
+            assert_eq!(
+                fold("percentileCont", false, Some(Float(p)), prices()),
+                cont
+            );
+        }
+        assert_eq!(
+            fold("percentileDisc", false, Some(Int(1)), vec![Int(3), Int(1)]),
+            "3"
+        );
+        for bad in [Float(1.5), Float(-0.1), Int(2), Null, Value::from("x")] {
+            assert_eq!(
+                Accumulator::new("percentileCont", false, Some(bad))
+                    .unwrap_err()
+                    .code,
+                ErrorCode::NumberOutOfRange
+            );
+        }
+        assert_eq!(
+            Accumulator::new("percentileDisc", false, None)
+                .unwrap_err()
+                .code,
+            ErrorCode::NumberOutOfRange
+        );
+        let v = || [2, 4, 4, 4, 5, 5, 7, 9].map(Int).to_vec();
+        assert_eq!(agg("stDevP", v()), "2.0");
+        assert_eq!(agg("stDev", v()), (32.0f64 / 7.0).sqrt().to_string());
+        assert_eq!(agg("stDev", vec![Int(3)]), "0.0");
+        assert_eq!(
+            Accumulator::new("median", false, None).unwrap_err().code,
+            ErrorCode::UnknownFunction
+        );
+    }
+}

@@ -351,12 +351,24 @@ pub struct IngestReport {
 /// Extracts every article in parallel (output does not depend on the
 /// thread count).
 pub fn extract_all(lex: &Lexicon, articles: &[Article], threads: Option<usize>) -> Vec<DocFacts> {
+    extract_all_with(lex, articles, threads, &|| {})
+}
+
+/// [`extract_all`], calling `done` after each article (for a progress bar).
+pub fn extract_all_with(
+    lex: &Lexicon,
+    articles: &[Article],
+    threads: Option<usize>,
+    done: &(dyn Fn() + Sync),
+) -> Vec<DocFacts> {
     let work = || {
         articles
             .par_iter()
             .map(|a| {
                 let doc = Document::parse(&a.id, a.text.clone(), &a.meta, lex);
-                extract(lex, &doc).0
+                let facts = extract(lex, &doc).0;
+                done();
+                facts
             })
             .collect::<Vec<_>>()
     };

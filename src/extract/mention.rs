@@ -454,11 +454,19 @@ pub fn sentence_mentions(
                 continue;
             }
             let w = lower(k);
-            if CONNECTORS.contains(&w.as_str()) && k > 0 && at[k - 1].is_some() {
+            let portfolio_before = k > 0 && kind_at(k - 1) == Some(&EntryKind::Portfolio);
+            let gaz_near = (k > 0 && at[k - 1].is_some())
+                || (k > 1 && at[k - 2].is_some() && CONNECTORS.contains(&lower(k - 1).as_str()));
+            if w == "and" {
+                if portfolio_before {
+                    j = k;
+                    continue;
+                }
+            } else if CONNECTORS.contains(&w.as_str()) && gaz_near {
                 j = k;
                 continue;
             }
-            if w == "," && k > 0 && kind_at(k - 1) == Some(&EntryKind::Portfolio) {
+            if w == "," && portfolio_before {
                 j = k;
                 continue;
             }
@@ -501,7 +509,9 @@ pub fn sentence_mentions(
                 continue;
             }
             let w = lower(j);
-            if CONNECTORS.contains(&w.as_str()) && at.get(j + 1).copied().flatten().is_some()
+            let next_gaz = at.get(j + 1).copied().flatten().is_some()
+                || (lower(j + 1) == "the" && (at.get(j + 2).copied().flatten().is_some() || in_org(j + 2)));
+            if (CONNECTORS.contains(&w.as_str()) && w != "and" && next_gaz)
                 || (w == "the" && is_cap(j + 1))
                 || (w == "," && kind_at(j + 1) == Some(&EntryKind::Portfolio))
                 || (w == "and" && kind_at(j + 1) == Some(&EntryKind::Portfolio))
@@ -623,7 +633,10 @@ pub fn sentence_mentions(
         while j < n && adjacent(j - 1, j) {
             if name_tok(j) && !in_org(j) {
                 j += 1;
-            } else if PARTICLES.contains(&word(j)) && name_tok(j + 1) && adjacent(j, j + 1) {
+            } else if PARTICLES.contains(&word(j))
+                && (name_tok(j + 1) || (PARTICLES.contains(&word(j + 1)) && name_tok(j + 2)))
+                && adjacent(j, j + 1)
+            {
                 j += 1;
             } else {
                 break;
@@ -698,12 +711,15 @@ pub fn sentence_mentions(
             && toks.get(e).is_some_and(|t| t.kind == TokenKind::Word)
             && word(e).starts_with(|c: char| c.is_lowercase())
             && !CONNECTORS.contains(&lower(e).as_str());
-        let cued = left_title
+        // "the Duke of Edinburgh": a name after "of" is a place, unless
+        // a form of address says otherwise.
+        let after_of = cs == s && s > 0 && lower(s - 1) == "of";
+        let cued = !after_of && (left_title
             || right_title
             || known
             || (after_person && e - s >= 2)
             || speaker
-            || subject_start;
+            || subject_start);
         if !cued {
             i = j;
             continue;
@@ -754,6 +770,15 @@ pub fn sentence_mentions(
                 consumed[k] = true;
             }
         }
+        // "Prime Ministers Naoto Kan of Japan and Wen Jiabao of China":
+        // the title carries over the coordination.
+        let prev_person = mentions.last().and_then(|m| match m.kind {
+            MentionKind::Entity(p) if after_person => Some(p),
+            _ => None,
+        });
+        if title.is_none() && of_country.is_some() {
+            title = prev_person.and_then(|p| ents.list[p].title.clone());
+        }
         if let Some((c, end)) = &of_country {
             if tie.is_none() && (title.is_some() || ents.list[entity].title.is_some()) {
                 tie = Some(ents.named(Label::Country, c, None));
@@ -763,14 +788,12 @@ pub fn sentence_mentions(
                 ext_end = *end;
             }
         }
-        if tie.is_none() && title.is_some() {
+        if tie.is_none() && title.is_some() && !ents.tie_of.contains_key(&entity) {
             // "Chinese President Hu Jintao and top legislator Wu Bangguo":
             // the nationality carries over the coordination.
             if after_person && before == "and" {
-                if let Some(m) = mentions.last() {
-                    if let MentionKind::Entity(p) = m.kind {
-                        tie = ents.tie_of.get(&p).copied();
-                    }
+                if let Some(p) = prev_person {
+                    tie = ties.iter().find(|t| t.person == p).map(|t| t.target);
                 }
             }
             if tie.is_none() {
@@ -965,6 +988,7 @@ pub fn sentence_mentions(
             _ => continue,
         };
         let ent = ents.named(label, canonical, g.entry.country.as_deref());
+        let before_title = kind_at(g.end) == Some(&EntryKind::Title);
         let span = Span {
             start: toks[g.start].span.start,
             end: toks[g.end - 1].span.end,
@@ -972,6 +996,9 @@ pub fn sentence_mentions(
         let surface = strip_possessive(doc.slice(span)).0.to_string();
         let mut ext_end = g.end;
         let mut role = Role::Normal;
+        if before_title {
+            role = Role::Tie;
+        }
         if g.entry.kind == EntryKind::Demonym {
             let next = word(g.end);
             let plural = surface.ends_with('s') && !surface.ends_with("ss");

@@ -106,6 +106,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
     let mut ties = Vec::new();
     let mut scene: Option<PartialDate> = None;
     let mut topic: Option<usize> = None;
+    let mut topic_paragraph: Option<u32> = None;
     let mut last_agent: Option<usize> = None;
     for (si, sent) in doc.sentences.iter().enumerate() {
         let e_hits = hits_in(&entity_hits, sent.span);
@@ -131,6 +132,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             doc,
             ents: &ents,
             topic,
+            topic_paragraph,
             last_agent,
             dateline: dateline_entity,
         };
@@ -174,6 +176,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             let label = ents.list.get(e).map(|x| x.label);
             if label == Some(Label::Person) && !matches!(m.kind, MentionKind::FirstPerson) {
                 topic = Some(e);
+                topic_paragraph = Some(sent.paragraph);
                 break;
             }
         }

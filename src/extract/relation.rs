@@ -36,6 +36,8 @@ pub struct Context<'a> {
     pub ents: &'a Entities,
     /// The first person of the last sentence that named one.
     pub topic: Option<usize>,
+    /// The paragraph of that sentence.
+    pub topic_paragraph: Option<u32>,
     /// The first person or country acting in the last sentence that had one.
     pub last_agent: Option<usize>,
     /// The entity the dateline's place stands for.
@@ -76,7 +78,16 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
     let ents = ctx.ents;
     let word = |i: usize| sent.tokens.get(i).map_or("", |t| doc.slice(t.span));
     let first_comma = (0..sent.tokens.len()).find(|&i| word(i) == ",");
-    let participial = word(0).ends_with("ing") && word(0).starts_with(|c: char| c.is_uppercase());
+    let participial = word(0).ends_with("ing")
+        && word(0).starts_with(|c: char| c.is_uppercase())
+        && !["During", "Following"].contains(&word(0));
+    // "During his stay in Beijing, ...": an opener's pronoun looks back to
+    // the paragraph's topic, or, in a paragraph's first sentence, forward
+    // to the sentence's subject.
+    let opener = first_comma.is_some()
+        && ["During", "In", "On", "At", "After", "Before", "While", "Following"]
+            .contains(&word(0));
+    let opener = opener || (["\u{201c}", "\"", "“"].contains(&word(0)) && ["During", "In", "On", "At", "After"].contains(&word(1)));
     let persons_here: Vec<(usize, usize)> = mentions
         .iter()
         .filter_map(|m| match m.kind {
@@ -119,7 +130,20 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                         }
                     }
                 }
-                if participial && first_comma.is_some_and(|c| m.start < c) {
+                let new_paragraph = ctx.topic_paragraph != Some(sent.paragraph);
+                let speech = (0..m.start).rev().find(|&k| {
+                    ["said", "stated", "says", "added", "noted", "explained", "told"].contains(&word(k))
+                });
+                if let Some(k) = speech {
+                    if let Some(p) = mentions.iter().find(|x| {
+                        x.ext_end == k && matches!(x.kind, MentionKind::Entity(e) if is_person(ents, e) && compatible(ents, e, female))
+                    }) {
+                        if let MentionKind::Entity(e) = p.kind {
+                            return vec![e];
+                        }
+                    }
+                }
+                if (participial || (opener && new_paragraph)) && first_comma.is_some_and(|c| m.start < c) {
                     if let Some(&(_, e)) = persons_here.iter().find(|(t, e)| {
                         first_comma.is_some_and(|c| *t > c) && compatible(ents, *e, female)
                     }) {
@@ -144,7 +168,24 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                     .map(|&(_, e)| vec![e])
                     .unwrap_or_default()
             }
-            MentionKind::FirstPerson => ctx.topic.or(ctx.last_agent).into_iter().collect(),
+            MentionKind::FirstPerson => {
+                // The speaker: "..., Liu said" / "said Secretary Pritzker" /
+                // "Lidington said “we ...”".
+                let speech = (0..sent.tokens.len()).find(|&k| {
+                    ["said", "stated", "says", "added", "explained", "told"].contains(&word(k))
+                });
+                let speaker = speech.and_then(|k| {
+                    mentions.iter().find_map(|x| match x.kind {
+                        MentionKind::Entity(e)
+                            if is_person(ents, e) && (x.ext_end == k || x.ext_start == k + 1) =>
+                        {
+                            Some(e)
+                        }
+                        _ => None,
+                    })
+                });
+                speaker.or(ctx.topic).or(ctx.last_agent).into_iter().collect()
+            }
             MentionKind::Pair(kind) => {
                 let want = match kind {
                     GroupKind::PairPerson => Label::Person,
@@ -153,6 +194,9 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                 let mut out: Vec<usize> = Vec::new();
                 for r in order.iter().rev() {
                     if (r.0, r.1) >= (si, m.start) || r.3 {
+                        continue;
+                    }
+                    if want == Label::Person && r.0 == si {
                         continue;
                     }
                     let ok = ents.list.get(r.2).is_some_and(|x| x.label == want);
@@ -197,6 +241,19 @@ pub fn relations(
     let _ = si;
 
     let label_of = |e: usize| ents.list.get(e).map(|x| x.label);
+    // Which tokens are inside quotation marks.
+    let mut quoted = Vec::with_capacity(n);
+    let mut inside = false;
+    for k in 0..n {
+        let w = word(k);
+        match w {
+            "“" => inside = true,
+            "”" => inside = false,
+            "\"" => inside = !inside,
+            _ => {}
+        }
+        quoted.push(inside && !matches!(w, "“" | "\""));
+    }
     let mut out = Vec::new();
     let mut agents: Vec<usize> = Vec::new();
 
@@ -237,7 +294,7 @@ pub fn relations(
                 .rev()
                 .find(|&k| [";", ":"].contains(&word(k)))
                 .map_or(0, |k| k + 1)
-                .max(ts.saturating_sub(8));
+                .max(ts.saturating_sub(12));
             let mut modality = Modality::Asserted;
             for &(cs, _, eff, types) in &mod_cues {
                 if cs >= clause_start && cs < ts && applies(types) {
@@ -273,6 +330,27 @@ pub fn relations(
                     _ => {}
                 }
                 if as_object && m.possessive && rel.name == "VISITED" {
+                    return false;
+                }
+                if as_object
+                    && m.possessive
+                    && matches!(m.kind, MentionKind::Pronoun { .. } | MentionKind::FirstPerson)
+                {
+                    return false;
+                }
+                if as_object && !rel.symmetric && matches!(m.kind, MentionKind::Pair(_)) {
+                    return false;
+                }
+                if quoted.get(m.start).copied().unwrap_or(false) != quoted.get(ts).copied().unwrap_or(false) {
+                    return false;
+                }
+                // "condolences to the family of X": X is not addressed.
+                if as_object
+                    && m.ext_start >= 2
+                    && lower(m.ext_start - 1) == "of"
+                    && ["family", "families", "relatives", "widow", "friends"]
+                        .contains(&lower(m.ext_start - 2).as_str())
+                {
                     return false;
                 }
                 match &m.kind {
@@ -337,7 +415,10 @@ pub fn relations(
                         }
                     }
                     let mut subject_from_right = false;
-                    if left_ents.is_empty() && *frame == Frame::Forward {
+                    let opener = ["During", "In", "On", "At", "After", "Before", "While", "Following"]
+                        .contains(&word(0))
+                        || ["Visiting", "Touring"].contains(&word(0));
+                    if left_ents.is_empty() && *frame == Frame::Forward && opener {
                         // "During a trip to Japan, Premier Wen visited ...".
                         if let Some(c) = (te..n).find(|&k| word(k) == ",") {
                             if let Some(mi) = mentions

@@ -255,7 +255,7 @@ pub fn relations(
         quoted.push(inside && !matches!(w, "“" | "\""));
     }
     let mut out = Vec::new();
-    let mut agents: Vec<usize> = Vec::new();
+    let mut agents: Vec<(usize, usize)> = Vec::new();
 
     // Modality and exclusion cues by token.
     let mut mod_cues: Vec<(usize, usize, CueEffect, &[String])> = Vec::new();
@@ -365,7 +365,7 @@ pub fn relations(
                     },
                 }
             };
-            let ents_of = |mi: usize, exclude: &[usize]| -> Vec<usize> {
+            let ents_of = |mi: usize, exclude: &[usize], subject_count: usize| -> Vec<usize> {
                 let m = &mentions[mi];
                 let r = resolved.get(mi).cloned().unwrap_or_default();
                 let r = if let MentionKind::Pronoun {
@@ -379,12 +379,15 @@ pub fn relations(
                 } else {
                     r
                 };
+                // The agents of the sentence only keep "him" off them; a
+                // name stays what it says.
+                let keep_off: &[usize] = if matches!(m.kind, MentionKind::Pronoun { .. }) {
+                    exclude
+                } else {
+                    &exclude[..exclude.len().min(subject_count)]
+                };
                 r.into_iter()
-                    .filter(|e| !exclude.contains(e))
-                    .filter(|e| {
-                        // A pronoun must land on a label the slot accepts.
-                        label_of(*e).is_some()
-                    })
+                    .filter(|e| !keep_off.contains(e) && label_of(*e).is_some())
                     .collect()
             };
             let connector_gap = |a: usize, b: usize| {
@@ -406,7 +409,7 @@ pub fn relations(
                     );
                     let mut left_ents: Vec<usize> = Vec::new();
                     for mi in &left {
-                        for e in ents_of(*mi, &[]) {
+                        for e in ents_of(*mi, &[], 0) {
                             if label_of(e).is_some_and(|l| left_labels.contains(&l))
                                 && !left_ents.contains(&e)
                             {
@@ -425,7 +428,7 @@ pub fn relations(
                                 .iter()
                                 .position(|m| m.start > c && eligible(m, left_labels, false))
                             {
-                                left_ents = ents_of(mi, &[])
+                                left_ents = ents_of(mi, &[], 0)
                                     .into_iter()
                                     .filter(|e| {
                                         label_of(*e).is_some_and(|l| left_labels.contains(&l))
@@ -437,7 +440,7 @@ pub fn relations(
                     }
                     let window = if rel.symmetric { 20 } else { 12 };
                     let mut exclude = left_ents.clone();
-                    exclude.extend(agents.iter().copied());
+                    exclude.extend(agents.iter().filter(|a| a.0 == *relation).map(|a| a.1));
                     let right = right_group(
                         mentions,
                         &word,
@@ -448,7 +451,7 @@ pub fn relations(
                     );
                     let mut right_ents: Vec<usize> = Vec::new();
                     for mi in &right {
-                        for e in ents_of(*mi, &exclude) {
+                        for e in ents_of(*mi, &exclude, left_ents.len()) {
                             if label_of(e).is_some_and(|l| right_labels.contains(&l))
                                 && !right_ents.contains(&e)
                             {
@@ -464,7 +467,7 @@ pub fn relations(
                     } else {
                         (right_ents, left_ents)
                     };
-                    agents.extend(subjects.iter().copied());
+                    agents.extend(subjects.iter().map(|&e| (*relation, e)));
                     if objects.is_empty() {
                         if rel.symmetric && subjects.len() >= 2 {
                             for a in 0..subjects.len() {
@@ -488,7 +491,7 @@ pub fn relations(
                             && m.ext_start <= te + 1
                             && matches!(m.kind, MentionKind::Entity(e) if is_person(ents, e))
                     }) {
-                        for s in ents_of(mi, &[]) {
+                        for s in ents_of(mi, &[], 0) {
                             emit(s, place, &mut out);
                         }
                     }
@@ -508,8 +511,8 @@ pub fn relations(
                     if let Some(pi) = mentions.iter().position(|m| {
                         m.start > at && m.start <= at + 3 && eligible(m, &rel.object, true)
                     }) {
-                        for s in ents_of(mi, &[]) {
-                            for o in ents_of(pi, &[]) {
+                        for s in ents_of(mi, &[], 0) {
+                            for o in ents_of(pi, &[], 0) {
                                 emit(s, o, &mut out);
                             }
                         }

@@ -232,6 +232,7 @@ fn priority(kind: &EntryKind) -> u8 {
         EntryKind::Modifier => 6,
         EntryKind::Portfolio => 7,
         EntryKind::Head => 8,
+        EntryKind::Region => 9,
     }
 }
 
@@ -363,7 +364,7 @@ pub fn sentence_mentions(
     let mut orgs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < n {
-        if kind_at(i) == Some(&EntryKind::Head) && is_cap(i) {
+        if matches!(kind_at(i), Some(EntryKind::Head | EntryKind::Region)) && is_cap(i) {
             let mut s = i;
             while s > 0 {
                 let p = s - 1;
@@ -404,6 +405,7 @@ pub fn sentence_mentions(
         i += 1;
     }
     let in_org = |i: usize| orgs.iter().any(|&(s, e)| i >= s && i < e);
+    let is_region = |(_, e): (usize, usize)| kind_at(e - 1) == Some(&EntryKind::Region);
 
     let mut mentions: Vec<Mention> = Vec::new();
     let mut ties: Vec<Tie> = Vec::new();
@@ -434,6 +436,7 @@ pub fn sentence_mentions(
                         | EntryKind::Modifier
                         | EntryKind::Portfolio
                         | EntryKind::Head
+                        | EntryKind::Region
                         | EntryKind::Country
                         | EntryKind::Demonym
                         | EntryKind::Organization
@@ -470,7 +473,9 @@ pub fn sentence_mentions(
                 j = k;
                 continue;
             }
-            if in_org(k) || (is_cap(k) && kind_at(j) == Some(&EntryKind::Head)) {
+            if in_org(k)
+                || (is_cap(k) && matches!(kind_at(j), Some(EntryKind::Head | EntryKind::Region)))
+            {
                 j = k;
                 continue;
             }
@@ -582,7 +587,7 @@ pub fn sentence_mentions(
             }
             if in_org(k) && !blocked {
                 if let Some(&(s, e)) = orgs.iter().find(|&&(s, e)| k >= s && k < e) {
-                    if org.is_none() {
+                    if org.is_none() && !is_region((s, e)) {
                         let name = doc
                             .text
                             .get(toks[s].span.start as usize..toks[e - 1].span.end as usize)
@@ -649,7 +654,10 @@ pub fn sentence_mentions(
         // to the title: "Foreign Affairs Koichiro Gemba", "Helmand
         // Province Gulabuddin Mangal".
         let mut s = i;
-        if let Some(h) = (i..j).rev().find(|&k| kind_at(k) == Some(&EntryKind::Head)) {
+        if let Some(h) = (i..j)
+            .rev()
+            .find(|&k| matches!(kind_at(k), Some(EntryKind::Head | EntryKind::Region)))
+        {
             if h + 1 < j {
                 s = h + 1;
             }
@@ -657,7 +665,7 @@ pub fn sentence_mentions(
         while s < j
             && matches!(
                 kind_at(s),
-                Some(EntryKind::Portfolio | EntryKind::Modifier | EntryKind::Head)
+                Some(EntryKind::Portfolio | EntryKind::Modifier | EntryKind::Head | EntryKind::Region)
             )
         {
             s += 1;
@@ -677,7 +685,10 @@ pub fn sentence_mentions(
                 k += 1;
             }
             let (ce, t) = chain_right(k);
-            if t {
+            // "Nick Clegg, Defence Secretary Liam Fox": the title is the
+            // next person's, not an apposition.
+            let next_is_name = name_tok(ce) && adjacent(ce - 1, ce);
+            if t && !next_is_name {
                 right_title = true;
                 right_chain = Some((k, ce));
                 ext_end = ce;
@@ -823,6 +834,7 @@ pub fn sentence_mentions(
             if !ents.tie_of.contains_key(&entity) {
                 let default = (cs..s)
                     .filter_map(|k| at[k])
+                    .filter(|&g| gaz[g].entry.kind == EntryKind::Title)
                     .filter_map(|g| gaz[g].entry.country.clone())
                     .next()
                     .map(|c| ents.named(Label::Country, &c, None));
@@ -861,7 +873,12 @@ pub fn sentence_mentions(
         let country = at[s]
             .filter(|&g| matches!(gaz[g].entry.kind, EntryKind::Demonym | EntryKind::Country))
             .map(|g| gaz[g].entry.canonical.clone());
-        let ent = ents.named(Label::Organization, &name, country.as_deref());
+        let label = if is_region((s, e)) {
+            Label::Place
+        } else {
+            Label::Organization
+        };
+        let ent = ents.named(label, &name, country.as_deref());
         ents.note(ent, &name, span);
         for k in s..e {
             consumed[k] = true;
@@ -874,7 +891,7 @@ pub fn sentence_mentions(
             kind: MentionKind::Entity(ent),
             role: Role::Normal,
             possessive: false,
-            label: Some(Label::Organization),
+            label: Some(label),
         });
         ents.recency.push((si, s, ent, false));
     }
@@ -909,7 +926,7 @@ pub fn sentence_mentions(
             continue;
         }
         let (tie, title) = read_chain(cs, ce, ents);
-        let of_follows = lower(ce) == "of" || lower(ce) == "and";
+        let of_follows = lower(ce) == "of";
         let title = title.unwrap_or_else(|| g.entry.canonical.clone());
         let target = ents
             .by_title(&title, tie)

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use indexmap::IndexMap;
 use newsgraph::graph::{EdgeId, Graph, NodeId, PartialDate, PropertyValue};
+use newsgraph::query::value::{Path as GraphPath, Value};
 use newsgraph::show::{self, Options, Scene, ShowError};
 
 /// The seed article's fifteen facts, as spec/extraction.md's seed table
@@ -577,6 +579,50 @@ fn scenes_skip_ids_that_name_nothing() {
     assert_eq!(scene.edges().collect::<Vec<_>>(), [EdgeId(11)]);
 }
 
+#[test]
+fn scenes_collect_nodes_edges_and_paths_anywhere_in_a_result() {
+    let g = seed();
+    let path = Value::Path(GraphPath {
+        nodes: vec![NodeId(1), NodeId(4)],
+        relationships: vec![EdgeId(11)],
+    });
+    let mut map = IndexMap::new();
+    map.insert("who".into(), Value::Node(NodeId(7)));
+    map.insert("n".into(), Value::Int(3));
+    let rows = vec![
+        vec![path, Value::String("text".into())],
+        vec![
+            Value::List(vec![Value::Map(map), Value::Relationship(EdgeId(0))]),
+            Value::Null,
+        ],
+        // An id the graph does not have (a deleted node) is left out.
+        vec![
+            Value::Node(NodeId(999)),
+            Value::Date(PartialDate::year(2011)),
+        ],
+    ];
+    let scene = Scene::from_rows(&g, &rows);
+    assert_eq!(
+        scene.nodes().collect::<Vec<_>>(),
+        [NodeId(0), NodeId(1), NodeId(4), NodeId(5), NodeId(7)]
+    );
+    assert_eq!(scene.edges().collect::<Vec<_>>(), [EdgeId(0), EdgeId(11)]);
+
+    // Deep nesting is walked without recursion.
+    let mut deep = Value::Node(NodeId(2));
+    for _ in 0..2000 {
+        deep = Value::List(vec![deep]);
+    }
+    let mut scene = Scene::new();
+    scene.collect(&g, [&deep]);
+    assert_eq!(scene.nodes().collect::<Vec<_>>(), [NodeId(2)]);
+    let mut value = deep;
+    // Unwrap it by hand so that dropping it does not recurse either.
+    while let Value::List(mut items) = value {
+        value = items.pop().unwrap_or(Value::Null);
+    }
+}
+
 // --- Headless Chromium -----------------------------------------------------
 
 /// Where a Chromium is: `NEWSGRAPH_CHROMIUM`, else the first of Debian's
@@ -602,7 +648,11 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// Renders an SVG file to a PNG of the given size; Chromium gets a minute.
+/// How many image pixels a picture's pixel becomes: 2 makes the README's
+/// pictures sharp on high-density screens.
+const SCALE: u32 = 2;
+
+/// Renders an SVG file of the given size to a PNG; Chromium gets a minute.
 fn screenshot(chromium: &Path, svg: &Path, png: &Path, width: u32, height: u32) {
     let profile = tempfile::tempdir().expect("a temporary folder");
     let mut child = Command::new(chromium)
@@ -611,7 +661,7 @@ fn screenshot(chromium: &Path, svg: &Path, png: &Path, width: u32, height: u32) 
         .arg("--disable-gpu")
         .arg("--hide-scrollbars")
         .arg("--no-first-run")
-        .arg("--force-device-scale-factor=1")
+        .arg(format!("--force-device-scale-factor={SCALE}"))
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("--window-size={width},{height}"))
@@ -679,7 +729,11 @@ fn check_renders(chromium: &Path, svg: &str, colours: &[[u8; 3]]) -> Vec<u8> {
     let (w, h) = svg_size(svg);
     screenshot(chromium, &svg_path, &png_path, w, h);
     let (pw, ph, px) = pixels(&png_path);
-    assert_eq!((pw, ph), (w, h), "the screenshot has the picture's size");
+    assert_eq!(
+        (pw, ph),
+        (w * SCALE, h * SCALE),
+        "the screenshot has the picture's size"
+    );
     let ink = px
         .iter()
         .filter(|p| p[0] < 235 || p[1] < 235 || p[2] < 235)

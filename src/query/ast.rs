@@ -269,8 +269,8 @@ pub struct Projection {
     pub span: Span,
 }
 
-/// `expr [AS alias]`. Without an alias, the column is named by the
-/// expression's source text (`expr.span`).
+/// `expr [AS alias]`. Without an alias, the column is named by the item's
+/// source text (`span`, which keeps parentheses around the expression).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectionItem {
     /// The projected expression.
@@ -1008,6 +1008,17 @@ fn write_parameter(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     }
 }
 
+/// Displays a label, relationship type or property key: these may be
+/// reserved words (`n.count`, `:End`), so only names that are not plain
+/// identifiers need backticks.
+struct SchemaName<'a>(&'a Ident);
+
+impl fmt::Display for SchemaName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_function_name(f, &self.0.name)
+    }
+}
+
 /// Writes a function name: plain identifiers as they are (reserved words
 /// like `exists` included, since `exists(` is unambiguous), others quoted.
 fn write_function_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
@@ -1023,7 +1034,7 @@ fn write_function_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
 
 fn write_labels(f: &mut fmt::Formatter<'_>, labels: &[Ident]) -> fmt::Result {
     for label in labels {
-        write!(f, ":{label}")?;
+        write!(f, ":{}", SchemaName(label))?;
     }
     Ok(())
 }
@@ -1041,7 +1052,9 @@ impl fmt::Display for Expr {
                 f.write_str("]")
             }
             ExprKind::Map(entries) => write_map(f, entries),
-            ExprKind::Property { base, key } => write!(f, "{}.{key}", Operand(base, 12)),
+            ExprKind::Property { base, key } => {
+                write!(f, "{}.{}", Operand(base, 12), SchemaName(key))
+            }
             ExprKind::Index { base, index } => write!(f, "{}[{index}]", Operand(base, 12)),
             ExprKind::Slice { base, from, to } => {
                 write!(f, "{}[", Operand(base, 12))?;
@@ -1062,7 +1075,14 @@ impl fmt::Display for Expr {
                 UnaryOp::Not => write!(f, "NOT {}", Operand(operand, 4)),
                 UnaryOp::Neg | UnaryOp::Plus => {
                     let sign = if *op == UnaryOp::Neg { "-" } else { "+" };
-                    let inner = Operand(operand, 10).to_string();
+                    let inner = match &operand.kind {
+                        // `-(1)` must not print as `-1`, which is the
+                        // literal minus one (the parser folds the sign).
+                        ExprKind::Literal(Literal::Integer { .. } | Literal::Float { .. }) => {
+                            format!("({operand})")
+                        }
+                        _ => Operand(operand, 10).to_string(),
+                    };
                     // `- -1` must not print as `--1`, nor `- +1` as `-+1`.
                     if inner.starts_with(['-', '+']) {
                         write!(f, "{sign} {inner}")
@@ -1192,7 +1212,7 @@ fn write_map(f: &mut fmt::Formatter<'_>, entries: &[(Ident, Expr)]) -> fmt::Resu
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{k}: {v}")?;
+        write!(f, "{}: {v}", SchemaName(k))?;
     }
     f.write_str("}")
 }
@@ -1200,9 +1220,9 @@ fn write_map(f: &mut fmt::Formatter<'_>, entries: &[(Ident, Expr)]) -> fmt::Resu
 impl fmt::Display for MapProjectionItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MapProjectionItem::Property(key) => write!(f, ".{key}"),
+            MapProjectionItem::Property(key) => write!(f, ".{}", SchemaName(key)),
             MapProjectionItem::AllProperties(_) => f.write_str(".*"),
-            MapProjectionItem::Literal(key, value) => write!(f, "{key}: {value}"),
+            MapProjectionItem::Literal(key, value) => write!(f, "{}: {value}", SchemaName(key)),
             MapProjectionItem::Variable(v) => write!(f, "{v}"),
         }
     }
@@ -1265,7 +1285,7 @@ impl fmt::Display for RelPattern {
             }
             for (i, t) in self.types.iter().enumerate() {
                 f.write_str(if i == 0 { ":" } else { "|" })?;
-                write!(f, "{t}")?;
+                write!(f, "{}", SchemaName(t))?;
             }
             if let Some(len) = &self.length {
                 write!(f, "{len}")?;
@@ -1359,7 +1379,7 @@ impl fmt::Display for SetItem {
         match self {
             SetItem::Property {
                 entity, key, value, ..
-            } => write!(f, "{}.{key} = {value}", Operand(entity, 12)),
+            } => write!(f, "{}.{} = {value}", Operand(entity, 12), SchemaName(key)),
             SetItem::Replace {
                 variable, value, ..
             } => write!(f, "{variable} = {value}"),
@@ -1379,7 +1399,9 @@ impl fmt::Display for SetItem {
 impl fmt::Display for RemoveItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RemoveItem::Property { entity, key, .. } => write!(f, "{}.{key}", Operand(entity, 12)),
+            RemoveItem::Property { entity, key, .. } => {
+                write!(f, "{}.{}", Operand(entity, 12), SchemaName(key))
+            }
             RemoveItem::Labels {
                 variable, labels, ..
             } => {

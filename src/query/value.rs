@@ -1059,4 +1059,72 @@ mod tests {
         assert_eq!(format_float(0.1), "0.1");
         assert_eq!(format_float(1e-7), "1e-7");
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn scalar() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                (-3i64..3).prop_map(Value::Int),
+                prop_oneof![
+                    Just(f64::NAN),
+                    Just(-0.0),
+                    Just(f64::INFINITY),
+                    (-3i32..3).prop_map(|i| f64::from(i) / 2.0),
+                ]
+                .prop_map(Value::Float),
+                "[ab]{0,2}".prop_map(Value::string),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            scalar().prop_recursive(3, 12, 3, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::List),
+                    prop::collection::vec(("[kl]", inner), 0..3).prop_map(|entries| {
+                        Value::Map(
+                            entries
+                                .into_iter()
+                                .map(|(k, v)| (Arc::from(k.as_str()), v))
+                                .collect(),
+                        )
+                    }),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn order_is_a_total_order(a in value(), b in value(), c in value()) {
+                prop_assert_eq!(a.order(&a), Ordering::Equal);
+                prop_assert_eq!(a.order(&b), b.order(&a).reverse());
+                if a.order(&b) != Ordering::Greater && b.order(&c) != Ordering::Greater {
+                    prop_assert_ne!(a.order(&c), Ordering::Greater);
+                }
+            }
+
+            #[test]
+            fn semantics_agree(a in value(), b in value()) {
+                if a.equals(&b) == Some(true) {
+                    prop_assert!(a.equivalent(&b));
+                }
+                if a.equivalent(&b) {
+                    prop_assert_eq!(a.order(&b), Ordering::Equal);
+                    // Equivalent values are never unequal, except that NaN
+                    // is equivalent to itself but not equal.
+                    if !a.to_string().contains("NaN") {
+                        prop_assert_ne!(a.equals(&b), Some(false));
+                    }
+                }
+                if let Some(o) = a.compare(&b) {
+                    prop_assert_eq!(a.order(&b), o);
+                }
+                prop_assert_eq!(a.equals(&b), b.equals(&a));
+            }
+        }
+    }
 }

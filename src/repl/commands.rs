@@ -11,7 +11,9 @@ use super::complete::ArgKind;
 use super::render;
 use super::session::{Format, Param, Session};
 use super::suggest;
+use crate::files::atomic::write_atomic;
 use crate::graph::dump;
+use crate::interchange::{dot, graphml, neo4j_csv, triples};
 use crate::query::value::Value;
 
 /// What the loop does after a command.
@@ -135,6 +137,13 @@ pub const COMMANDS: &[Command] = &[
         run: save,
     },
     Command {
+        name: "export",
+        usage: ":export FORMAT FILE",
+        summary: "writes the graph as triples, json, graphml, dot or csv (a folder), atomically",
+        arg: ArgKind::WordThenPath(EXPORT_FORMATS),
+        run: export,
+    },
+    Command {
         name: "why",
         usage: ":why",
         summary: "the evidence (sentence, document, date) behind each relationship of the last result",
@@ -228,8 +237,8 @@ pub fn dispatch(
 }
 
 const HELP_WORDS: &[&str] = &[
-    "examples", "keys", "help", "schema", "stats", "load", "save", "why", "last", "format",
-    "limit", "timing", "param", "params", "quit", "exit",
+    "examples", "keys", "help", "schema", "stats", "load", "save", "export", "why", "last",
+    "format", "limit", "timing", "param", "params", "quit", "exit",
 ];
 
 /// Worked examples on the bundled sample: who met whom, and why we think so.
@@ -409,6 +418,50 @@ fn save(session: &mut Session, arg: &str, out: &mut dyn Write) -> Result<Flow, C
         path.display()
     )?;
     session.saved_to(path);
+    Ok(Flow::Continue)
+}
+
+const EXPORT_FORMATS: &[&str] = &["triples", "json", "graphml", "dot", "csv"];
+
+fn export(session: &mut Session, arg: &str, out: &mut dyn Write) -> Result<Flow, CommandError> {
+    const USAGE: &str = ":export triples|json|graphml|dot|csv FILE (csv: a folder)";
+    let (format, file) = arg
+        .split_once(char::is_whitespace)
+        .map(|(f, p)| (f, p.trim()))
+        .ok_or(CommandError::Usage(USAGE))?;
+    if file.is_empty() {
+        return Err(CommandError::Usage(USAGE));
+    }
+    let path = path_arg(file);
+    let graph = session.graph();
+    let atomic = |path: PathBuf, write: &dyn Fn(&mut dyn Write) -> io::Result<()>| {
+        write_atomic(&path, |w| write(w)).map_err(|source| CommandError::File { path, source })
+    };
+    match format {
+        "triples" => atomic(path.clone(), &|w| triples::write(graph, w))?,
+        "json" => atomic(path.clone(), &|w| dump::write(graph, w))?,
+        "graphml" => atomic(path.clone(), &|w| graphml::write(graph, w))?,
+        "dot" => atomic(path.clone(), &|w| dot::write(graph, w))?,
+        "csv" => {
+            std::fs::create_dir_all(&path).map_err(|source| CommandError::File {
+                path: path.clone(),
+                source,
+            })?;
+            atomic(path.join("nodes.csv"), &|w| {
+                neo4j_csv::write_nodes(graph, w)
+            })?;
+            atomic(path.join("edges.csv"), &|w| {
+                neo4j_csv::write_edges(graph, w)
+            })?;
+        }
+        _ => return Err(CommandError::Usage(USAGE)),
+    }
+    writeln!(
+        out,
+        "wrote {} as {format} to {}",
+        render::size(graph),
+        path.display()
+    )?;
     Ok(Flow::Continue)
 }
 
@@ -655,6 +708,37 @@ mod tests {
             expect_test::expect!["error: usage: :save FILE (this graph came from no dump)"],
         );
         check(":quit", expect_test::expect!["Quit"]);
+    }
+
+    #[test]
+    fn export_writes_every_format() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut s = session();
+        for (format, file) in [
+            ("triples", "g.jsonl"),
+            ("json", "g.json"),
+            ("graphml", "g.graphml"),
+            ("dot", "g.dot"),
+            ("csv", "csv"),
+        ] {
+            let path = dir.path().join(file);
+            let mut out = Vec::new();
+            dispatch(
+                &mut s,
+                &format!(":export {format} {}", path.display()),
+                &mut out,
+            )
+            .expect("exported");
+            assert!(path.exists(), "{format}");
+        }
+        assert!(dir.path().join("csv").join("edges.csv").is_file());
+        let triples = std::fs::read_to_string(dir.path().join("g.jsonl")).expect("triples");
+        assert!(
+            triples.contains("\"sentence\":\"Hu met Noda.\""),
+            "{triples}"
+        );
+        let err = dispatch(&mut s, ":export yaml x", &mut Vec::new()).map(|_| ());
+        assert!(matches!(err, Err(CommandError::Usage(_))));
     }
 
     #[test]

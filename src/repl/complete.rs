@@ -139,6 +139,8 @@ pub enum ArgKind {
     Words(&'static [&'static str]),
     /// The name of a parameter set with `:param`.
     Params,
+    /// One of these words, then file paths.
+    WordThenPath(&'static [&'static str]),
 }
 
 /// A completion: the text shown in the list and the text put in the line.
@@ -258,9 +260,11 @@ fn complete_command(before: &str, sources: &Sources<'_>) -> Completion {
         Some(space) => {
             let name = &body[1..space];
             let kind = sources.commands.iter().find(|(n, _)| *n == name);
+            let first_arg = !body[space..].trim_start().contains(char::is_whitespace);
             match kind.map(|(_, k)| *k) {
                 Some(ArgKind::Path) => Completion::Path,
-                Some(ArgKind::Words(words)) => {
+                Some(ArgKind::WordThenPath(_)) if !first_arg => Completion::Path,
+                Some(ArgKind::Words(words) | ArgKind::WordThenPath(words)) => {
                     let start = before
                         .rfind(char::is_whitespace)
                         .map_or(before.len(), |i| i + 1);
@@ -422,6 +426,7 @@ mod tests {
         ("help", ArgKind::None),
         ("load", ArgKind::Path),
         ("format", ArgKind::Words(&["table", "json", "csv"])),
+        ("export", ArgKind::WordThenPath(&["triples", "graphml"])),
     ];
 
     /// The lines after taking each candidate at the cursor `¦`.
@@ -505,5 +510,7 @@ mod tests {
         assert_eq!(check(":he¦"), [":help "]);
         assert_eq!(check(":format j¦"), [":format json"]);
         assert_eq!(check(":load da¦"), ["<path>"]);
+        assert_eq!(check(":export gr¦"), [":export graphml"]);
+        assert_eq!(check(":export dot gr¦"), ["<path>"]);
     }
 }

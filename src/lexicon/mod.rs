@@ -95,6 +95,8 @@ pub enum Frame {
     Guest,
     /// Both ends anywhere in the sentence (or the two entities it refers to).
     Pair,
+    /// "A hosted B at C": B, named after the phrase, visits the place after "at".
+    Host,
 }
 
 /// What a modality cue does to a trigger that follows it in its clause.
@@ -495,12 +497,13 @@ impl Lexicon {
                             "passive" => Frame::Passive,
                             "guest" => Frame::Guest,
                             "pair" => Frame::Pair,
+                            "host" => Frame::Host,
                             other => {
                                 return Err(err(
                                     name,
                                     row.line,
                                     format!(
-                                        "expected forward, passive, guest or pair, found {other:?}"
+                                        "expected forward, passive, guest, pair or host, found {other:?}"
                                     ),
                                 ));
                             }

@@ -232,6 +232,25 @@ fn why_shows_the_evidence_of_the_last_result() {
 }
 
 #[test]
+fn bare_newsgraph_opens_the_sample_and_why_shows_the_seed_sentence() {
+    let home = Home::new();
+    let mut p = home.repl(&[]);
+    p.send_line("MATCH (p:Person)-[r:MET]-(:Person {name: \"Yoshihiko Noda\"})")
+        .unwrap();
+    p.send_line("RETURN p.name AS who, r ORDER BY who;")
+        .unwrap();
+    p.exp_string("Hu Jintao").unwrap();
+    p.exp_regex(r"\d+ rows? in").unwrap();
+    p.send_line(":why").unwrap();
+    p.exp_string("[1] Hu Jintao -[:MET]-").unwrap();
+    p.exp_string("During his stay in Beijing, Chinese President Hu Jintao")
+        .unwrap();
+    p.exp_string("doc: seed").unwrap();
+    p.exp_string(PROMPT).unwrap();
+    leave(p);
+}
+
+#[test]
 fn syntax_error_points_at_the_column() {
     let home = Home::new();
     let mut p = repl_on(&home, &home.graph(""));

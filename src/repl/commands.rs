@@ -137,6 +137,13 @@ pub const COMMANDS: &[Command] = &[
         run: save,
     },
     Command {
+        name: "ingest",
+        usage: ":ingest PATHS",
+        summary: "reads articles (.txt, .jsonl, folders) into the graph",
+        arg: ArgKind::Path,
+        run: ingest,
+    },
+    Command {
         name: "export",
         usage: ":export FORMAT FILE",
         summary: "writes the graph as triples, json, graphml, dot or csv (a folder), atomically",
@@ -237,8 +244,8 @@ pub fn dispatch(
 }
 
 const HELP_WORDS: &[&str] = &[
-    "examples", "keys", "help", "schema", "stats", "load", "save", "export", "why", "last",
-    "format", "limit", "timing", "param", "params", "quit", "exit",
+    "examples", "keys", "help", "schema", "stats", "load", "save", "ingest", "export", "why",
+    "last", "format", "limit", "timing", "param", "params", "quit", "exit",
 ];
 
 /// Worked examples on the bundled sample: who met whom, and why we think so.
@@ -419,6 +426,55 @@ fn save(session: &mut Session, arg: &str, out: &mut dyn Write) -> Result<Flow, C
     )?;
     session.saved_to(path);
     Ok(Flow::Continue)
+}
+
+fn ingest(session: &mut Session, arg: &str, out: &mut dyn Write) -> Result<Flow, CommandError> {
+    let paths = path_args(arg);
+    if paths.is_empty() {
+        return Err(CommandError::Usage(
+            ":ingest PATHS (article files or folders)",
+        ));
+    }
+    let report = session.ingest(&paths);
+    for warning in &report.warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
+    for error in &report.errors {
+        writeln!(out, "error: {error}")?;
+    }
+    writeln!(
+        out,
+        "read {}; the graph has {}",
+        super::session::ingested(&report),
+        render::size(session.graph())
+    )?;
+    Ok(Flow::Continue)
+}
+
+/// Several file arguments: split at spaces, except inside quotes or after
+/// a backslash.
+fn path_args(arg: &str) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    let mut current = String::new();
+    let mut quote = None;
+    let mut chars = arg.chars();
+    while let Some(c) = chars.next() {
+        match (c, quote) {
+            ('\\', _) => current.extend(chars.next()),
+            ('"' | '\'', None) => quote = Some(c),
+            (c, Some(q)) if c == q => quote = None,
+            (c, None) if c.is_whitespace() => {
+                if !current.is_empty() {
+                    paths.push(PathBuf::from(std::mem::take(&mut current)));
+                }
+            }
+            (c, _) => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        paths.push(PathBuf::from(current));
+    }
+    paths
 }
 
 const EXPORT_FORMATS: &[&str] = &["triples", "json", "graphml", "dot", "csv"];
@@ -739,6 +795,14 @@ mod tests {
         );
         let err = dispatch(&mut s, ":export yaml x", &mut Vec::new()).map(|_| ());
         assert!(matches!(err, Err(CommandError::Usage(_))));
+    }
+
+    #[test]
+    fn path_arguments() {
+        assert_eq!(
+            path_args(r#"a.txt "my dir" b\ c.jsonl  'd e'"#),
+            ["a.txt", "my dir", "b c.jsonl", "d e"].map(PathBuf::from)
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod suggest;
 
 use std::env;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -31,17 +31,31 @@ use rustyline::{
     ColorMode, CompletionType, Config, Editor, EventHandler, KeyCode, KeyEvent, Modifiers,
 };
 
+use crate::extract as ingest;
+use crate::files::articles::Article;
 use crate::graph::Graph;
+use crate::lexicon::Lexicon;
+use crate::text::Meta;
 use commands::{CommandError, Flow};
 use helper::{ContinueLine, ReplHelper};
 pub use session::Session;
 
+/// What graph the REPL opens.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// The bundled sample corpus, ingested at start (bare `newsgraph`).
+    Sample,
+    /// An empty graph.
+    Empty,
+    /// A graph dump (`.json`) and/or article files and folders to ingest.
+    Paths(Vec<PathBuf>),
+}
+
 /// How the REPL starts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
-    /// A graph dump (`.json`) and article files or folders to ingest; the
-    /// bundled sample when empty.
-    pub paths: Vec<PathBuf>,
+    /// The graph to open.
+    pub start: Start,
     /// In a script, stop at the first failing statement or command.
     pub fail_fast: bool,
 }
@@ -72,7 +86,11 @@ pub enum Ending {
 /// Opens the graph and runs the REPL, or the script on standard input.
 pub fn run(options: &Options) -> Result<Ending, Error> {
     let interactive = io::stdin().is_terminal();
-    let (graph, file, origin) = open(&options.paths)?;
+    let (graph, file, origin) = match &options.start {
+        Start::Sample => sample()?,
+        Start::Empty => (Graph::new(), None, "an empty graph".to_owned()),
+        Start::Paths(paths) => open(paths)?,
+    };
     let mut session = Session::new(graph, file);
     if interactive {
         interact(&mut session, &origin)
@@ -84,33 +102,96 @@ pub fn run(options: &Options) -> Result<Ending, Error> {
 }
 
 /// The graph to start with, the dump it came from, and a phrase saying
-/// where it came from.
+/// where it came from: a dump (`.json`) and the articles to add to it.
 fn open(paths: &[PathBuf]) -> Result<(Graph, Option<PathBuf>, String), Error> {
     let (dumps, articles): (Vec<&PathBuf>, Vec<&PathBuf>) = paths
         .iter()
         .partition(|p| p.extension().is_some_and(|e| e == "json"));
     if dumps.len() > 1 {
+        let others: Vec<String> = dumps[1..].iter().map(|d| d.display().to_string()).collect();
         return Err(Error::Open(format!(
-            "{}: one graph dump at a time (the others are: {})",
+            "{}: one graph dump at a time (also given: {})",
             dumps[0].display(),
-            dumps[1..]
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            others.join(", ")
         )));
     }
-    let Some(dump) = dumps.first() else {
-        return Ok((Graph::new(), None, "an empty graph".to_owned()));
+    let (mut graph, file) = match dumps.first() {
+        Some(dump) => (
+            crate::graph::dump::load(dump).map_err(|e| Error::Open(e.to_string()))?,
+            Some((*dump).clone()),
+        ),
+        None => (Graph::new(), None),
     };
-    let graph = crate::graph::dump::load(dump).map_err(|e| Error::Open(e.to_string()))?;
-    if let Some(article) = articles.first() {
-        return Err(Error::Open(format!(
-            "{}: ingesting articles needs the extract stage, which this build lacks",
-            article.display()
-        )));
+    let mut origin = file
+        .as_ref()
+        .map_or_else(|| "an empty graph".to_owned(), |f| f.display().to_string());
+    if !articles.is_empty() {
+        let articles: Vec<PathBuf> = articles.into_iter().cloned().collect();
+        let report = ingest::ingest_paths(&mut graph, &articles, &Lexicon::bundled(), None);
+        fail_on_errors(&report)?;
+        origin = if file.is_some() {
+            format!("{origin} and {}", session::ingested(&report))
+        } else {
+            session::ingested(&report)
+        };
     }
-    Ok((graph, Some((*dump).clone()), dump.display().to_string()))
+    Ok((graph, file, origin))
+}
+
+/// The bundled sample, ingested.
+fn sample() -> Result<(Graph, Option<PathBuf>, String), Error> {
+    let mut graph = Graph::new();
+    let lexicon = Lexicon::bundled();
+    let (report, origin) = match sample_dir() {
+        Some(dir) => (
+            ingest::ingest_paths(&mut graph, std::slice::from_ref(&dir), &lexicon, None),
+            format!("the bundled sample ({})", dir.display()),
+        ),
+        None => {
+            let seed = Article {
+                id: "seed".to_owned(),
+                text: SEED.to_owned(),
+                meta: Meta::default(),
+            };
+            let report = ingest::ingest_articles(&mut graph, &[seed], &lexicon, None);
+            (report, "the bundled sample (built in)".to_owned())
+        }
+    };
+    fail_on_errors(&report)?;
+    Ok((graph, None, origin))
+}
+
+/// The seed article, for a binary that finds no `data/sample` folder.
+const SEED: &str = include_str!("../../data/sample/seed.txt");
+
+/// The sample corpus: `data/sample` of the crate this binary was built
+/// from, else a `data/sample` beside the binary or up to three folders
+/// above it (a copied or installed build).
+fn sample_dir() -> Option<PathBuf> {
+    let built = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join("sample");
+    if built.is_dir() {
+        return Some(built);
+    }
+    let exe = env::current_exe().ok()?;
+    exe.ancestors()
+        .skip(1)
+        .take(4)
+        .map(|d| d.join("data").join("sample"))
+        .find(|d| d.is_dir())
+}
+
+/// Warnings go to standard error; an unreadable path stops the start, as
+/// it stops `newsgraph ingest`.
+fn fail_on_errors(report: &ingest::IngestReport) -> Result<(), Error> {
+    for warning in &report.warnings {
+        eprintln!("newsgraph: warning: {warning}");
+    }
+    match report.errors.first() {
+        Some(first) => Err(Error::Open(first.clone())),
+        None => Ok(()),
+    }
 }
 
 /// Where history is kept: `$NEWSGRAPH_HISTORY` (empty: nowhere), else
@@ -211,6 +292,7 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         if let Some(path) = &history {
             save_history(&mut editor, path);
         }
+        session.width = editor.dimensions().map(|(columns, _)| columns);
         let flow = if text.trim_start().starts_with(':') {
             let flow = run_command(session, &text, &mut out, &mut io::stdout())?;
             // Parameters are completed after `$`.

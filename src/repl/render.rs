@@ -152,6 +152,10 @@ pub fn why(graph: &Graph, edges: &[EdgeId]) -> String {
             None => out.push_str("    (no sentence recorded)\n"),
         }
         let mut source = Vec::new();
+        let modality = edge.property("modality").and_then(PropertyValue::as_str);
+        if let Some(m) = modality.filter(|m| *m != "asserted") {
+            source.push(format!("modality: {m}"));
+        }
         for key in ["doc", "date"] {
             if let Some(v) = edge.property(key) {
                 source.push(format!("{key}: {}", plain(v)));

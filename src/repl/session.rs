@@ -23,7 +23,9 @@ use super::render;
 use super::schema::Schema;
 use super::signal;
 use super::suggest;
+use crate::extract::IngestReport;
 use crate::graph::Graph;
+use crate::lexicon::Lexicon;
 use crate::output;
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::value::{QueryResult, Value};
@@ -82,6 +84,11 @@ pub struct Session {
     pub(super) row_limit: usize,
     pub(super) params: IndexMap<String, Param>,
     pub(super) last: Option<Last>,
+    /// Built on the first `:ingest`.
+    lexicon: Option<Lexicon>,
+    /// The terminal's width, when there is a terminal: tables wrap long
+    /// cells to fit it.
+    pub(super) width: Option<u16>,
 }
 
 impl Session {
@@ -97,6 +104,8 @@ impl Session {
             row_limit: DEFAULT_ROW_LIMIT,
             params: IndexMap::new(),
             last: None,
+            lexicon: None,
+            width: None,
         }
     }
 
@@ -130,6 +139,16 @@ impl Session {
         self.dirty = false;
         self.last = None;
         self.generation += 1;
+    }
+
+    /// Reads articles into the graph with the bundled lexicon.
+    pub fn ingest(&mut self, paths: &[PathBuf]) -> IngestReport {
+        let lexicon = self.lexicon.get_or_insert_with(Lexicon::bundled);
+        let report = crate::extract::ingest_paths(&mut self.graph, paths, lexicon, None);
+        if report.articles > 0 {
+            self.mark_changed();
+        }
+        report
     }
 
     /// Records that the graph was saved to `file`.
@@ -298,7 +317,7 @@ impl Session {
             stats: last.result.stats,
         };
         last.shown = first + count;
-        writeln!(out, "{}", table(&self.graph, &page))?;
+        writeln!(out, "{}", table(&self.graph, &page, self.width))?;
         // Time belongs to the statement; a later page shows none.
         writeln!(
             out,
@@ -335,12 +354,28 @@ impl Session {
     }
 }
 
+/// What an ingest read, for people: `1 article (22 sentences) in 0.05 s`.
+pub fn ingested(report: &IngestReport) -> String {
+    format!(
+        "{} ({}) in {:.2} s",
+        render::count(report.articles, "article"),
+        render::count(report.sentences, "sentence"),
+        report.seconds
+    )
+}
+
 /// The rows of `result` as aligned columns, cells as `output` writes them,
 /// in the style of `query --format table`; the footer is the REPL's own
-/// (it knows about pages and time).
-fn table(graph: &Graph, result: &QueryResult) -> String {
+/// (it knows about pages and time). With a `width`, long cells wrap so
+/// that the table fits the terminal.
+fn table(graph: &Graph, result: &QueryResult, width: Option<u16>) -> String {
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    if let Some(width) = width {
+        table
+            .set_width(width)
+            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    }
     table.set_header(result.columns.iter().map(String::as_str));
     for row in &result.rows {
         table.add_row(row.iter().map(|v| output::table::cell(graph, v)));

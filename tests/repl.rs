@@ -333,3 +333,23 @@ fn fail_fast_stops_at_the_first_error() {
         "without --fail-fast the rest runs: {stdout}"
     );
 }
+
+#[test]
+fn row_limit_pages_and_parameters() {
+    let home = Home::new();
+    let script = ":limit 2\nUNWIND range(1, 5) AS i RETURN i;\n:last\n:last\n:last all\n\
+                 :param who => \"Wen\" + ' ' + 'Jiabao'\n:params\nRETURN $who AS who;\n";
+    let out = home.script(&[], script);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    for line in [
+        "5 rows, 2 shown (:last for more)",
+        "rows 3-4 of 5 (:last for more)",
+        "rows 5-5 of 5",
+        "\n5 rows\n",
+        ":param who => \"Wen\" + ' ' + 'Jiabao'",
+        "│ Wen Jiabao │",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing in:\n{stdout}");
+    }
+}

@@ -330,7 +330,8 @@ impl Session {
     /// error names an unknown function.
     pub fn describe_error(&self, src: &str, e: &QueryError, first_line: usize) -> String {
         if e.code == ErrorCode::Cancelled {
-            return "cancelled".to_owned();
+            // Over the `^C` that the terminal echoed.
+            return "\rcancelled".to_owned();
         }
         let mut text = render::error(src, e, first_line);
         if e.code == ErrorCode::UnknownFunction {

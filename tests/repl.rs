@@ -346,7 +346,7 @@ fn row_limit_pages_and_parameters() {
         "5 rows, 2 shown (:last for more)",
         "rows 3-4 of 5 (:last for more)",
         "rows 5-5 of 5",
-        "\n5 rows\n",
+        "└───┘\n5 rows in",
         ":param who => \"Wen\" + ' ' + 'Jiabao'",
         "│ Wen Jiabao │",
     ] {

@@ -947,10 +947,24 @@ fn date_from_map(m: &IndexMap<Arc<str>, Value>) -> Result<PartialDate, QueryErro
     ];
     let invalid = |what: String| error(ErrorCode::InvalidArgumentValue, what);
     let mut fields: [Option<i64>; 8] = [None; 8];
+    let mut base = None;
     for (key, value) in m {
+        if key.eq_ignore_ascii_case("date") {
+            base = match value {
+                Value::Null => None,
+                Value::Date(d) => Some(*d),
+                other => {
+                    return Err(invalid(format!(
+                        "date() selects from a date, not from {}",
+                        describe(other)
+                    )));
+                }
+            };
+            continue;
+        }
         let Some(i) = FIELDS.iter().position(|f| f.eq_ignore_ascii_case(key)) else {
             return Err(invalid(format!(
-                "date() knows the fields {}, not {key}",
+                "date() knows the fields date, {}, not {key}",
                 FIELDS.join(", ")
             )));
         };
@@ -966,15 +980,36 @@ fn date_from_map(m: &IndexMap<Arc<str>, Value>) -> Result<PartialDate, QueryErro
         };
     }
     let [
-        year,
-        month,
-        day,
+        mut year,
+        mut month,
+        mut day,
         week,
-        day_of_week,
+        mut day_of_week,
         ordinal_day,
         quarter,
-        day_of_quarter,
+        mut day_of_quarter,
     ] = fields;
+    // `{date: d, ...}` selects from `d`: the fields given replace d's, in the
+    // calendar the given fields name (week, ordinal, quarter or month).
+    if let Some(base) = base {
+        let get = |key: &str| match date_field(&base, key) {
+            Value::Int(i) => Some(i),
+            _ => None,
+        };
+        if week.is_some() {
+            year = year.or(get("weekYear"));
+            day_of_week = day_of_week.or(get("dayOfWeek"));
+        } else if ordinal_day.is_some() {
+            year = year.or(get("year"));
+        } else if quarter.is_some() {
+            year = year.or(get("year"));
+            day_of_quarter = day_of_quarter.or(get("dayOfQuarter"));
+        } else {
+            year = year.or(get("year"));
+            month = month.or(get("month"));
+            day = day.or(get("day"));
+        }
+    }
     let year = year.ok_or_else(|| invalid("date() needs a year".to_string()))?;
     let year =
         i32::try_from(year).map_err(|_| invalid(format!("the year {year} is out of range")))?;
@@ -1479,6 +1514,32 @@ mod tests {
         );
         assert_eq!(map(&[("year", 1984), ("quarter", 3)]), "date('1984-07')");
         assert_eq!(map(&[("year", 1984)]), "date('1984')");
+        let select = |base: &str, fields: &[(&str, i64)]| {
+            let mut m: IndexMap<Arc<str>, Value> = IndexMap::new();
+            m.insert(
+                Arc::from("date"),
+                Value::Date(PartialDate::parse(base).unwrap()),
+            );
+            m.extend(fields.iter().map(|(k, v)| (Arc::from(*k), Value::Int(*v))));
+            ok("date", vec![Value::Map(m)])
+        };
+        assert_eq!(select("1984-11-11", &[]), "date('1984-11-11')");
+        assert_eq!(select("1984-11-11", &[("year", 28)]), "date('0028-11-11')");
+        assert_eq!(select("1984-11-11", &[("day", 28)]), "date('1984-11-28')");
+        assert_eq!(select("1984-11-11", &[("week", 1)]), "date('1984-01-08')");
+        assert_eq!(
+            select("1984-11-11", &[("ordinalDay", 28)]),
+            "date('1984-01-28')"
+        );
+        assert_eq!(
+            select("1984-11-11", &[("quarter", 3)]),
+            "date('1984-08-11')"
+        );
+        assert_eq!(select("1816-12-31", &[("week", 2)]), "date('1817-01-07')");
+        assert_eq!(
+            select("1816-12-30", &[("week", 2), ("dayOfWeek", 3)]),
+            "date('1817-01-08')"
+        );
     }
 
     #[test]

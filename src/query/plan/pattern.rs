@@ -106,7 +106,9 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
     });
     if let (Some(all), [a, b], [r]) = (path.shortest, path.nodes.as_slice(), path.rels.as_slice()) {
         for n in [a, b] {
-            node_step(n, bound, &mut steps);
+            if !bound.contains(&n.slot) || !n.labels.is_empty() || !n.props.is_empty() {
+                node_step(n, bound, &mut steps);
+            }
         }
         let path_slot = path.path.unwrap_or(r.slot);
         steps.push(Step::Shortest(Shortest {

@@ -40,6 +40,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -335,14 +336,14 @@ pub struct DumpValue<'a>(pub &'a PropertyValue);
 
 struct Labels<'g>(NodeRef<'g>);
 
-struct Props<'g>(&'g Graph, &'g super::Properties);
+struct PropsOut<'g>(&'g Graph, &'g super::Properties);
 
 impl Serialize for NodeRecord<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut t = s.serialize_tuple(3)?;
         t.serialize_element(&self.0.id().0)?;
         t.serialize_element(&Labels(self.0))?;
-        t.serialize_element(&Props(self.0.graph, self.0.properties()))?;
+        t.serialize_element(&PropsOut(self.0.graph, self.0.properties()))?;
         t.end()
     }
 }
@@ -355,7 +356,7 @@ impl Serialize for EdgeRecord<'_> {
         t.serialize_element(&e.source().0)?;
         t.serialize_element(&e.target().0)?;
         t.serialize_element(e.edge_type())?;
-        t.serialize_element(&Props(e.graph, e.properties()))?;
+        t.serialize_element(&PropsOut(e.graph, e.properties()))?;
         t.end()
     }
 }
@@ -366,7 +367,7 @@ impl Serialize for Labels<'_> {
     }
 }
 
-impl Serialize for Props<'_> {
+impl Serialize for PropsOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.1.len()))?;
         for (key, value) in self.1.iter() {
@@ -442,7 +443,7 @@ struct Loader {
     /// The placeholder node that placeholder edges loop on, made on the
     /// first free edge id; no record's edge may touch it.
     anchor: Option<NodeId>,
-    strings: HashSet<Arc<str>>,
+    strings: SharedStrings,
     problem: Option<Problem>,
 }
 
@@ -455,7 +456,7 @@ impl Loader {
             holes: 0,
             records: 0,
             anchor: None,
-            strings: HashSet::new(),
+            strings: SharedStrings::default(),
             problem: None,
         }
     }
@@ -465,17 +466,6 @@ impl Loader {
         let e = E::custom(&problem);
         self.problem = Some(problem);
         e
-    }
-
-    /// One shared copy of each distinct string value: a million edges cite
-    /// a few thousand dates and documents.
-    fn string(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.strings.get(s) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(s);
-        self.strings.insert(shared.clone());
-        shared
     }
 
     fn make_room(&mut self, id: u32) -> Result<(), Problem> {
@@ -496,23 +486,27 @@ impl Loader {
         }
     }
 
-    fn add_node(&mut self, id: u32, labels: &[Str<'_>], props: Vec<(Str<'_>, PropertyValue)>) {
+    fn add_node(&mut self, id: u32, labels: &[Str<'_>], props: Props<'_>) {
         self.records += 1;
         let index = id as usize;
+        let (keys, values) = props;
+        let props = keys.iter().map(|k| &**k).zip(values);
         if index >= self.node_hole.len() {
             while self.node_hole.len() < index {
                 self.graph.add_node([], []);
                 self.node_hole.push(true);
             }
-            self.graph.add_node([], []);
-            self.node_hole.push(true);
+            self.graph.add_node(labels.iter().map(|l| &**l), props);
+            self.node_hole.push(false);
+            return;
         }
+        // A free id below ones already read: fill its placeholder in.
         let node = NodeId(id);
         for label in labels {
             self.graph.add_label(node, label);
         }
         for (key, value) in props {
-            self.graph.set_node_property(node, &key, value);
+            self.graph.set_node_property(node, key, value);
         }
         self.node_hole[index] = false;
     }
@@ -538,7 +532,7 @@ impl Loader {
         source: u32,
         target: u32,
         ty: &str,
-        props: Vec<(Str<'_>, PropertyValue)>,
+        props: Props<'_>,
     ) -> Result<(), Problem> {
         self.records += 1;
         let index = id as usize;
@@ -558,20 +552,17 @@ impl Loader {
             }
             self.edge_hole.push(true);
         }
+        let (keys, values) = props;
+        let props = keys.iter().map(|k| &**k).zip(values);
         let made = self
             .graph
-            .add_edge(NodeId(source), NodeId(target), ty, [])
+            .add_edge(NodeId(source), NodeId(target), ty, props)
             .map_err(|e| Problem::Json(e.to_string()))?;
         if made != EdgeId(id) {
             return Err(Problem::Json(format!(
                 "edge {id} could not keep its id (got {})",
                 made.0
             )));
-        }
-        for (key, value) in props {
-            self.graph
-                .set_edge_property(made, &key, value)
-                .map_err(|e| Problem::Json(e.to_string()))?;
         }
         self.edge_hole[index] = false;
         Ok(())
@@ -606,6 +597,68 @@ impl Loader {
 
 /// A string borrowed from the dump when it has no escapes.
 type Str<'de> = Cow<'de, str>;
+
+/// A record's property keys and their values, in order.
+type Props<'de> = (Vec<Str<'de>>, Vec<PropertyValue>);
+
+/// One shared copy of each distinct string value: a million edges cite a
+/// few thousand dates and a hundred thousand documents, and sharing them
+/// saves a third of a loaded graph's memory.
+#[derive(Default)]
+pub struct SharedStrings {
+    set: HashSet<Arc<str>, BuildHasherDefault<FxHasher>>,
+}
+
+impl SharedStrings {
+    /// The shared copy of `s`, made on first sight.
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(shared) = self.set.get(s) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.set.insert(shared.clone());
+        shared
+    }
+}
+
+/// The multiply-rotate hash of rustc (FxHash): the strings pooled here come
+/// from one file, not from an adversary racing a server, so SipHash's
+/// protection is not worth its time on millions of look-ups.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let mut word = [0u8; 8];
+        let rest = chunks.remainder();
+        word[..rest.len()].copy_from_slice(rest);
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from_le_bytes(word) ^ rest.len() as u64).wrapping_mul(K);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        // FxHash alone leaves the low bits, which pick the bucket, blind to
+        // the high bytes of each word: `doc0012345` and `doc0012346` would
+        // collide. MurmurHash3's finalizer mixes every bit into every bit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
 
 struct StrSeed;
 
@@ -874,31 +927,32 @@ struct PropsSeed<'l> {
 }
 
 impl<'de> DeserializeSeed<'de> for PropsSeed<'_> {
-    type Value = Vec<(Str<'de>, PropertyValue)>;
+    type Value = Props<'de>;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for PropsSeed<'_> {
-    type Value = Vec<(Str<'de>, PropertyValue)>;
+    type Value = Props<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object of properties")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let l = self.loader;
-        let mut props: Vec<(Str<'de>, PropertyValue)> = Vec::new();
+        let (mut keys, mut values) = (Vec::new(), Vec::new());
         while let Some(key) = map.next_key_seed(StrSeed)? {
-            if props.iter().any(|(k, _)| *k == key) {
+            if keys.contains(&key) {
                 return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
             }
             let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
             if value == PropertyValue::Null {
                 return Err(l.fail(Problem::NullProperty(key.into_owned())));
             }
-            props.push((key, value));
+            keys.push(key);
+            values.push(value);
         }
-        Ok(props)
+        Ok((keys, values))
     }
 }
 
@@ -938,7 +992,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(PropertyValue::Float(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyValue, E> {
-        Ok(PropertyValue::String(self.loader.string(v)))
+        Ok(PropertyValue::String(self.loader.strings.get(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PropertyValue, A::Error> {
         let mut items = Vec::new();
@@ -1009,7 +1063,7 @@ impl<'de> Visitor<'de> for MapSeed<'_> {
                 return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
             }
             let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
-            entries.insert(l.string(&key), value);
+            entries.insert(l.strings.get(&key), value);
         }
         Ok(entries)
     }

@@ -416,6 +416,11 @@ pub fn relations(
             };
             match frame {
                 Frame::Forward | Frame::Passive => {
+                    // "the sympathy of the Chinese government": the one
+                    // after "of" feels it; who receives it is not said here.
+                    if *frame == Frame::Forward && lower(te) == "of" {
+                        continue;
+                    }
                     let (left_labels, right_labels) = if *frame == Frame::Forward {
                         (&rel.subject, &rel.object)
                     } else {

@@ -305,7 +305,9 @@ pub fn sentence_mentions(
     let toks = &sent.tokens;
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
-    let lower = |i: usize| word(i).to_lowercase();
+    // Lower-cased once per sentence: comparisons below must not allocate.
+    let lowers: Vec<String> = (0..toks.len()).map(|i| word(i).to_lowercase()).collect();
+    let lower = |i: usize| lowers.get(i).map_or("", String::as_str);
     let tok_of_start = |b: usize| toks.iter().position(|t| t.span.end as usize > b);
     let tok_of_end = |b: usize| toks.iter().rposition(|t| (t.span.start as usize) < b);
 
@@ -473,13 +475,13 @@ pub fn sentence_mentions(
             let w = lower(k);
             let portfolio_before = k > 0 && kind_at(k - 1) == Some(&EntryKind::Portfolio);
             let gaz_near = (k > 0 && at[k - 1].is_some())
-                || (k > 1 && at[k - 2].is_some() && CONNECTORS.contains(&lower(k - 1).as_str()));
+                || (k > 1 && at[k - 2].is_some() && CONNECTORS.contains(&lower(k - 1)));
             if w == "and" {
                 if portfolio_before {
                     j = k;
                     continue;
                 }
-            } else if CONNECTORS.contains(&w.as_str()) && gaz_near {
+            } else if CONNECTORS.contains(&w) && gaz_near {
                 j = k;
                 continue;
             }
@@ -495,7 +497,7 @@ pub fn sentence_mentions(
             }
             break;
         }
-        while j < s && (CONNECTORS.contains(&lower(j).as_str()) || word(j) == ",") {
+        while j < s && (CONNECTORS.contains(&lower(j)) || word(j) == ",") {
             j += 1;
         }
         (j, has_title)
@@ -531,7 +533,7 @@ pub fn sentence_mentions(
             let next_gaz = at.get(j + 1).copied().flatten().is_some()
                 || (lower(j + 1) == "the"
                     && (at.get(j + 2).copied().flatten().is_some() || in_org(j + 2)));
-            if (CONNECTORS.contains(&w.as_str()) && w != "and" && next_gaz)
+            if (CONNECTORS.contains(&w) && w != "and" && next_gaz)
                 || (w == "the" && is_cap(j + 1))
                 || (w == "," && kind_at(j + 1) == Some(&EntryKind::Portfolio))
                 || (w == "and" && kind_at(j + 1) == Some(&EntryKind::Portfolio))
@@ -563,12 +565,8 @@ pub fn sentence_mentions(
         let mut segments: Vec<(usize, usize, bool)> = Vec::new();
         let mut seg: Option<(usize, usize, bool)> = None;
         while k < b {
-            let prev = if k > a { lower(k - 1) } else { String::new() };
-            let prev2 = if k > a + 1 {
-                lower(k - 2)
-            } else {
-                String::new()
-            };
+            let prev = if k > a { lower(k - 1) } else { "" };
+            let prev2 = if k > a + 1 { lower(k - 2) } else { "" };
             // "Ambassador to (the) X", "Minister for X": not X's official.
             let blocked = prev == "to"
                 || prev == "for"
@@ -623,7 +621,7 @@ pub fn sentence_mentions(
                 continue;
             }
             let w = lower(k);
-            if !(["of", "and", ","].contains(&w.as_str()) && seg.is_some())
+            if !(["of", "and", ","].contains(&w) && seg.is_some())
                 && let Some(sg) = seg.take()
             {
                 segments.push(sg);
@@ -635,7 +633,7 @@ pub fn sentence_mentions(
         }
         let title = segments.iter().find(|s| s.2).map(|&(s, e, _)| {
             let mut e = e;
-            while e > s && ["of", "and", ",", "the"].contains(&lower(e - 1).as_str()) {
+            while e > s && ["of", "and", ",", "the"].contains(&lower(e - 1)) {
                 e -= 1;
             }
             (s..e)
@@ -715,7 +713,7 @@ pub fn sentence_mentions(
         let mut right_chain = None;
         if word(e) == "," {
             let mut k = e + 1;
-            if ["the", "a"].contains(&lower(k).as_str()) {
+            if ["the", "a"].contains(&lower(k)) {
                 k += 1;
             }
             let (ce, t) = chain_right(k);
@@ -749,7 +747,7 @@ pub fn sentence_mentions(
         let known = name_words
             .iter()
             .all(|w| ents.known_token(&w.to_lowercase()));
-        let before = if cs > 0 { lower(cs - 1) } else { String::new() };
+        let before = if cs > 0 { lower(cs - 1) } else { "" };
         let after_person = cs > 0
             && (before == "and" || before == ",")
             && mentions
@@ -761,7 +759,7 @@ pub fn sentence_mentions(
             && e - s <= 3
             && toks.get(e).is_some_and(|t| t.kind == TokenKind::Word)
             && word(e).starts_with(|c: char| c.is_lowercase())
-            && !CONNECTORS.contains(&lower(e).as_str());
+            && !CONNECTORS.contains(&lower(e));
         // "the Duke of Edinburgh": a name after "of" is a place, unless
         // a form of address says otherwise.
         let after_of = cs == s && s > 0 && lower(s - 1) == "of";
@@ -789,12 +787,12 @@ pub fn sentence_mentions(
             let honor = (cs..s).map(&lower).collect::<Vec<_>>();
             let g = if honor
                 .iter()
-                .any(|h| ["ms.", "ms", "mrs.", "mrs", "madam", "queen"].contains(&h.as_str()))
+                .any(|h| ["ms.", "ms", "mrs.", "mrs", "madam", "queen"].contains(h))
             {
                 Some(Gender::Female)
             } else if honor
                 .iter()
-                .any(|h| ["mr.", "mr", "sir", "king"].contains(&h.as_str()))
+                .any(|h| ["mr.", "mr", "sir", "king"].contains(h))
             {
                 Some(Gender::Male)
             } else {
@@ -1058,11 +1056,7 @@ pub fn sentence_mentions(
                 role = Role::Adjective;
             }
         }
-        let prev = if g.start > 0 {
-            lower(g.start - 1)
-        } else {
-            String::new()
-        };
+        let prev = if g.start > 0 { lower(g.start - 1) } else { "" };
         let prev_is_place = g.start >= 2
             && word(g.start - 1) == ","
             && mentions
@@ -1070,7 +1064,7 @@ pub fn sentence_mentions(
                 .any(|m| m.end == g.start - 1 && m.label == Some(Label::Place));
         if label == Label::Country
             && role == Role::Normal
-            && (["in", "at"].contains(&prev.as_str()) || prev_is_place)
+            && (["in", "at"].contains(&prev) || prev_is_place)
         {
             role = Role::Locative;
         }
@@ -1108,8 +1102,8 @@ pub fn sentence_mentions(
             "her" | "Her" => {
                 let next = lower(k + 1);
                 let object = toks.get(k + 1).is_none_or(|t| t.kind != TokenKind::Word)
-                    || CONNECTORS.contains(&next.as_str())
-                    || ["in", "at", "on", "with", "as", "that", "by"].contains(&next.as_str());
+                    || CONNECTORS.contains(&next)
+                    || ["in", "at", "on", "with", "as", "that", "by"].contains(&next);
                 Some(MentionKind::Pronoun {
                     female: true,
                     object,
@@ -1130,7 +1124,7 @@ pub fn sentence_mentions(
                 label: None,
             });
         }
-        if ["two", "both"].contains(&lower(k).as_str())
+        if ["two", "both"].contains(&lower(k))
             && let Some(&(_, _, g)) = group_hits.iter().find(|&&(s, _, g)| {
                 g != GroupKind::Collective
                     && toks.get(k + 1).is_some_and(|t| t.span.start as usize == s)

@@ -240,7 +240,9 @@ pub fn relations(
     let toks = &sent.tokens;
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
-    let lower = |i: usize| word(i).to_lowercase();
+    // Lower-cased once per sentence: comparisons below must not allocate.
+    let lowers: Vec<String> = (0..toks.len()).map(|i| word(i).to_lowercase()).collect();
+    let lower = |i: usize| lowers.get(i).map_or("", String::as_str);
     let tok_start = |b: usize| toks.iter().position(|t| t.span.start as usize >= b);
     let tok_end = |b: usize| {
         toks.iter()
@@ -316,7 +318,7 @@ pub fn relations(
                     }
                 }
             }
-            if ts > 0 && lower(ts - 1) == "to" && ["visit", "meet"].contains(&lower(ts).as_str()) {
+            if ts > 0 && lower(ts - 1) == "to" && ["visit", "meet"].contains(&lower(ts)) {
                 modality = Modality::Planned;
             }
             let date = pick_date(&word, ts, te, dates).or(fallback_date);
@@ -369,7 +371,7 @@ pub fn relations(
                     && m.ext_start >= 2
                     && lower(m.ext_start - 1) == "of"
                     && ["family", "families", "relatives", "widow", "friends"]
-                        .contains(&lower(m.ext_start - 2).as_str())
+                        .contains(&lower(m.ext_start - 2))
                 {
                     return false;
                 }
@@ -411,8 +413,7 @@ pub fn relations(
                     .collect()
             };
             let connector_gap = |a: usize, b: usize| {
-                (a..b)
-                    .all(|k| [",", "and", "as", "well", "the", "both"].contains(&lower(k).as_str()))
+                (a..b).all(|k| [",", "and", "as", "well", "the", "both"].contains(&lower(k)))
             };
             match frame {
                 Frame::Forward | Frame::Passive => {
@@ -784,9 +785,9 @@ fn pick_date<'w>(
 ) -> Option<PartialDate> {
     let barrier_between = |a: usize, b: usize| {
         (a..b).any(|k| {
-            let w = word(k).to_lowercase();
+            let w = word(k);
             // "trade that reached ... last year" describes the trigger itself.
-            BARRIERS.contains(&w.as_str()) && k != te
+            BARRIERS.iter().any(|b| b.eq_ignore_ascii_case(w)) && k != te
         })
     };
     dates

@@ -236,6 +236,25 @@ fn priority(kind: &EntryKind) -> u8 {
     }
 }
 
+/// Verbs whose subject a bare full name may be.
+const SPEECH_VERBS: [&str; 16] = [
+    "said",
+    "says",
+    "told",
+    "added",
+    "stated",
+    "noted",
+    "met",
+    "visited",
+    "held",
+    "expressed",
+    "sent",
+    "arrived",
+    "announced",
+    "received",
+    "welcomed",
+    "offered",
+];
 const PARTICLES: [&str; 10] = [
     "von", "der", "de", "van", "bin", "al", "da", "di", "la", "le",
 ];
@@ -306,10 +325,16 @@ pub fn sentence_mentions(
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
     // Lower-cased once per sentence: comparisons below must not allocate.
-    let lowers: Vec<String> = (0..toks.len()).map(|i| word(i).to_lowercase()).collect();
-    let lower = |i: usize| lowers.get(i).map_or("", String::as_str);
-    let tok_of_start = |b: usize| toks.iter().position(|t| t.span.end as usize > b);
-    let tok_of_end = |b: usize| toks.iter().rposition(|t| (t.span.start as usize) < b);
+    let lowers = crate::extract::Lowered::new((0..toks.len()).map(word));
+    let lower = |i: usize| lowers.get(i);
+    let tok_of_start = |b: usize| {
+        let i = toks.partition_point(|t| t.span.end as usize <= b);
+        (i < toks.len()).then_some(i)
+    };
+    let tok_of_end = |b: usize| {
+        toks.partition_point(|t| (t.span.start as usize) < b)
+            .checked_sub(1)
+    };
 
     // Gazetteer items over tokens.
     let mut gaz: Vec<Gaz> = Vec::new();
@@ -754,6 +779,12 @@ pub fn sentence_mentions(
                 .last()
                 .is_some_and(|m: &Mention| m.label == Some(Label::Person) && m.ext_end + 1 == cs);
         let speaker = s == 0 && word(e) == ":" && e - s >= 2;
+        // "Dmitry Medvedev sent ...", "..., Theresa May met ...": a full
+        // name right before a verb of speech or diplomacy.
+        let before_verb = e - s >= 2
+            && e - s <= 3
+            && SPEECH_VERBS.contains(&lower(e))
+            && !lex.is_nonname(word(s));
         let subject_start = s == 0
             && e - s >= 2
             && e - s <= 3
@@ -769,7 +800,8 @@ pub fn sentence_mentions(
                 || known
                 || (after_person && e - s >= 2)
                 || speaker
-                || subject_start);
+                || subject_start
+                || before_verb);
         if !cued {
             i = j;
             continue;

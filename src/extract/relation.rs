@@ -241,13 +241,15 @@ pub fn relations(
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
     // Lower-cased once per sentence: comparisons below must not allocate.
-    let lowers: Vec<String> = (0..toks.len()).map(|i| word(i).to_lowercase()).collect();
-    let lower = |i: usize| lowers.get(i).map_or("", String::as_str);
-    let tok_start = |b: usize| toks.iter().position(|t| t.span.start as usize >= b);
+    let lowers = crate::extract::Lowered::new((0..toks.len()).map(word));
+    let lower = |i: usize| lowers.get(i);
+    let tok_start = |b: usize| {
+        let i = toks.partition_point(|t| (t.span.start as usize) < b);
+        (i < toks.len()).then_some(i)
+    };
     let tok_end = |b: usize| {
-        toks.iter()
-            .rposition(|t| t.span.end as usize <= b)
-            .map(|i| i + 1)
+        let i = toks.partition_point(|t| t.span.end as usize <= b);
+        (i > 0).then_some(i)
     };
     let _ = si;
 
@@ -321,9 +323,41 @@ pub fn relations(
             if ts > 0 && lower(ts - 1) == "to" && ["visit", "meet"].contains(&lower(ts)) {
                 modality = Modality::Planned;
             }
+            // "the need to coordinate Minister Lavrov's visit to Japan": a
+            // visit that an infinitive governs has not happened yet.
+            if rel.name == "VISITED" && modality == Modality::Asserted {
+                let governed = (ts.saturating_sub(5)..ts).any(|k| {
+                    lower(k) == "to"
+                        && toks
+                            .get(k + 1)
+                            .is_some_and(|t| t.kind == crate::text::TokenKind::Word)
+                        && word(k + 1).starts_with(|c: char| c.is_lowercase())
+                        && !["the", "a", "an", "his", "her", "their", "its"].contains(&lower(k + 1))
+                });
+                if governed {
+                    modality = Modality::Planned;
+                }
+            }
             let date = pick_date(&word, ts, te, dates).or(fallback_date);
+            // Nobody visits their own country.
+            let own_country = |person: usize, place: usize| {
+                let country = |e: usize| {
+                    ents.list.get(e).and_then(|x| match x.label {
+                        Label::Country => Some(x.name.clone()),
+                        Label::Place => x.country.clone(),
+                        _ => None,
+                    })
+                };
+                let tied = ents.tie_of.get(&person).copied();
+                rel.name == "VISITED"
+                    && tied.is_some_and(|t| {
+                        ents.list.get(t).is_some_and(|x| x.label == Label::Country)
+                            && country(t).is_some()
+                            && country(t) == country(place)
+                    })
+            };
             let emit = |subject: usize, object: usize, out: &mut Vec<Found>| {
-                if subject != object {
+                if subject != object && !own_country(subject, object) {
                     out.push(Found {
                         relation: *relation,
                         subject,
@@ -510,6 +544,21 @@ pub fn relations(
                         }
                         continue;
                     }
+                    let mut subjects = subjects;
+                    if rel.name == "VISITED" && *frame == Frame::Forward {
+                        // "Burt visited Taunton with Minister Jeremy Browne".
+                        if let Some(last) = right.last() {
+                            let after = mentions[*last].ext_end;
+                            if lower(after) == "with"
+                                && let Some(ci) = mentions.iter().position(|m| {
+                                    m.ext_start == after + 1
+                                        && matches!(m.kind, MentionKind::Entity(e) if is_person(ents, e))
+                                })
+                            {
+                                subjects.extend(ents_of(ci, &[], 0));
+                            }
+                        }
+                    }
                     for &s in &subjects {
                         for &o in &objects {
                             emit(s, o, &mut out);
@@ -661,6 +710,8 @@ fn right_group<'w>(
         match w {
             "(" => depth += 1,
             ")" => depth = depth.saturating_sub(1),
+            ":" if word(k.wrapping_sub(1)).starts_with(|c: char| c.is_ascii_digit())
+                && word(k + 1).starts_with(|c: char| c.is_ascii_digit()) => {}
             "," | ";" | ":" | "\"" | "“" | "”" if depth == 0 => {
                 stop = k;
                 break;

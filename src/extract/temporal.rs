@@ -83,8 +83,8 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
             .map_or("", |t| text.get(t.span.range()).unwrap_or(""))
     };
     // Lower-cased once per sentence: comparisons below must not allocate.
-    let lowers: Vec<String> = (0..tokens.len()).map(|i| word(i).to_lowercase()).collect();
-    let lower = |i: usize| lowers.get(i).map_or("", String::as_str);
+    let lowers = crate::extract::Lowered::new((0..tokens.len()).map(word));
+    let lower = |i: usize| lowers.get(i);
     let mut out = Vec::new();
     let mut i = 0;
     let push = |out: &mut Vec<DateExpr>,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use indexmap::IndexMap;
 use newsgraph::graph::{EdgeId, Graph, NodeId, PartialDate, PropertyValue};
+use newsgraph::query::value::{Path as GraphPath, Value};
 use newsgraph::show::{self, Options, Scene, ShowError};
 
 /// The seed article's fifteen facts, as spec/extraction.md's seed table
@@ -577,6 +579,171 @@ fn scenes_skip_ids_that_name_nothing() {
     assert_eq!(scene.edges().collect::<Vec<_>>(), [EdgeId(11)]);
 }
 
+#[test]
+fn scenes_collect_nodes_edges_and_paths_anywhere_in_a_result() {
+    let g = seed();
+    let path = Value::Path(GraphPath {
+        nodes: vec![NodeId(1), NodeId(4)],
+        relationships: vec![EdgeId(11)],
+    });
+    let mut map = IndexMap::new();
+    map.insert("who".into(), Value::Node(NodeId(7)));
+    map.insert("n".into(), Value::Int(3));
+    let rows = vec![
+        vec![path, Value::String("text".into())],
+        vec![
+            Value::List(vec![Value::Map(map), Value::Relationship(EdgeId(0))]),
+            Value::Null,
+        ],
+        // An id the graph does not have (a deleted node) is left out.
+        vec![
+            Value::Node(NodeId(999)),
+            Value::Date(PartialDate::year(2011)),
+        ],
+    ];
+    let scene = Scene::from_rows(&g, &rows);
+    assert_eq!(
+        scene.nodes().collect::<Vec<_>>(),
+        [NodeId(0), NodeId(1), NodeId(4), NodeId(5), NodeId(7)]
+    );
+    assert_eq!(scene.edges().collect::<Vec<_>>(), [EdgeId(0), EdgeId(11)]);
+
+    // Deep nesting is walked without recursion.
+    let mut deep = Value::Node(NodeId(2));
+    for _ in 0..2000 {
+        deep = Value::List(vec![deep]);
+    }
+    let mut scene = Scene::new();
+    scene.collect(&g, [&deep]);
+    assert_eq!(scene.nodes().collect::<Vec<_>>(), [NodeId(2)]);
+    let mut value = deep;
+    // Unwrap it by hand so that dropping it does not recurse either.
+    while let Value::List(mut items) = value {
+        value = items.pop().unwrap_or(Value::Null);
+    }
+}
+
+// --- The command line -----------------------------------------------------
+
+/// Saves the seed graph as a dump in a fresh folder.
+fn seed_dump() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("seed.graph");
+    newsgraph::graph::dump::save(&seed(), &path).expect("save the seed dump");
+    (dir, path)
+}
+
+fn newsgraph(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_newsgraph"))
+        .args(args)
+        .output()
+        .expect("run newsgraph")
+}
+
+#[test]
+fn show_draws_what_a_query_returns() {
+    let (dir, dump) = seed_dump();
+    let out = dir.path().join("met.svg");
+    let query = "MATCH p = (a:Person)-[:MET]->(b:Person) RETURN p";
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        query.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = std::fs::read_to_string(&out).expect("the SVG was written");
+    let d = doc(&svg);
+    assert_eq!(
+        with_class(&d, "node").len(),
+        4,
+        "Noda and the three who met him"
+    );
+    assert_eq!(with_class(&d, "edge").len(), 3);
+    assert!(
+        texts(&d).iter().any(|t| t == query),
+        "the query is the title"
+    );
+    assert_inside(&d);
+
+    let timeline = dir.path().join("when.svg");
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        "MATCH (a)-[r]->(b) RETURN a, r, b".as_ref(),
+        "-o".as_ref(),
+        timeline.as_os_str(),
+        "--timeline".as_ref(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = std::fs::read_to_string(&timeline).expect("the SVG was written");
+    assert_eq!(with_class(&doc(&svg), "event").len(), 19);
+}
+
+#[test]
+fn show_reports_a_bad_query_and_writes_nothing() {
+    let (dir, dump) = seed_dump();
+    let out = dir.path().join("bad.svg");
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        "MATCH (a RETURN a".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with("newsgraph: query:1:"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!out.exists());
+
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dir.path().join("missing.graph").as_os_str(),
+        "MATCH (a) RETURN a".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("missing.graph"));
+}
+
+#[test]
+fn show_warns_when_there_is_nothing_to_draw() {
+    let (dir, dump) = seed_dump();
+    let out = dir.path().join("none.svg");
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        "RETURN 1 AS one".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no nodes, relationships or paths"));
+    assert!(
+        with_class(
+            &doc(&std::fs::read_to_string(&out).expect("written")),
+            "node"
+        )
+        .is_empty()
+    );
+}
+
 // --- Headless Chromium -----------------------------------------------------
 
 /// Where a Chromium is: `NEWSGRAPH_CHROMIUM`, else the first of Debian's
@@ -602,7 +769,11 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// Renders an SVG file to a PNG of the given size; Chromium gets a minute.
+/// How many image pixels a picture's pixel becomes: 2 makes the README's
+/// pictures sharp on high-density screens.
+const SCALE: u32 = 2;
+
+/// Renders an SVG file of the given size to a PNG; Chromium gets a minute.
 fn screenshot(chromium: &Path, svg: &Path, png: &Path, width: u32, height: u32) {
     let profile = tempfile::tempdir().expect("a temporary folder");
     let mut child = Command::new(chromium)
@@ -611,7 +782,7 @@ fn screenshot(chromium: &Path, svg: &Path, png: &Path, width: u32, height: u32) 
         .arg("--disable-gpu")
         .arg("--hide-scrollbars")
         .arg("--no-first-run")
-        .arg("--force-device-scale-factor=1")
+        .arg(format!("--force-device-scale-factor={SCALE}"))
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("--window-size={width},{height}"))
@@ -679,7 +850,11 @@ fn check_renders(chromium: &Path, svg: &str, colours: &[[u8; 3]]) -> Vec<u8> {
     let (w, h) = svg_size(svg);
     screenshot(chromium, &svg_path, &png_path, w, h);
     let (pw, ph, px) = pixels(&png_path);
-    assert_eq!((pw, ph), (w, h), "the screenshot has the picture's size");
+    assert_eq!(
+        (pw, ph),
+        (w * SCALE, h * SCALE),
+        "the screenshot has the picture's size"
+    );
     let ink = px
         .iter()
         .filter(|p| p[0] < 235 || p[1] < 235 || p[2] < 235)

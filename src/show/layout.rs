@@ -11,6 +11,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// The ideal distance between linked nodes, in pixels.
 const IDEAL: f64 = 95.0;
+/// The free space between a node circle and an edge it is not part of.
+const LINE_CLEARANCE: f64 = 14.0;
+/// Components up to this many nodes get their nodes moved off edges.
+const CLEAR_LINES_UP_TO: usize = 150;
 /// Nodes farther apart than this many ideal distances do not repel.
 const CUTOFF: f64 = 3.0;
 /// The smallest free space between two node circles, in pixels.
@@ -234,8 +238,63 @@ fn lay_component(component: &[usize], adjacency: &[Vec<usize>], radii: &[f64]) -
             temperature *= cooling;
         }
     }
+    if m <= CLEAR_LINES_UP_TO {
+        clear_lines(&mut pos, &r, &links);
+    }
     remove_overlaps(&mut pos, &r);
     pos
+}
+
+/// Moves nodes off the lines of edges they are not part of, so that an
+/// edge never seems to pass through a node; the edge's ends move the other
+/// way. A few sweeps settle small scenes; it costs nodes times edges per
+/// sweep, hence only for components up to [`CLEAR_LINES_UP_TO`] nodes.
+fn clear_lines(pos: &mut [Point], r: &[f64], links: &[(usize, usize)]) {
+    for _ in 0..40 {
+        let mut moved = false;
+        for v in 0..pos.len() {
+            for &(a, b) in links {
+                if v == a || v == b {
+                    continue;
+                }
+                let (pa, pb, pv) = (pos[a], pos[b], pos[v]);
+                let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+                let len2 = dx * dx + dy * dy;
+                if len2 < 1.0 {
+                    continue;
+                }
+                let t = ((pv.x - pa.x) * dx + (pv.y - pa.y) * dy) / len2;
+                if !(0.05..=0.95).contains(&t) {
+                    continue;
+                }
+                let (qx, qy) = (pa.x + t * dx, pa.y + t * dy);
+                let (ox, oy) = (pv.x - qx, pv.y - qy);
+                let d = (ox * ox + oy * oy).sqrt();
+                let need = r[v] + LINE_CLEARANCE;
+                if d >= need {
+                    continue;
+                }
+                // Away from the line, or to a fixed side when on it.
+                let (ux, uy) = if d > 0.01 {
+                    (ox / d, oy / d)
+                } else {
+                    let len = len2.sqrt();
+                    (-dy / len, dx / len)
+                };
+                let push = (need - d) / 2.0;
+                pos[v].x += ux * push;
+                pos[v].y += uy * push;
+                for end in [a, b] {
+                    pos[end].x -= ux * push / 2.0;
+                    pos[end].y -= uy * push / 2.0;
+                }
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
 }
 
 /// The vector from `b` to `a` and its length; coincident points get a

@@ -1,7 +1,9 @@
 //! Pictures: what a query returns, drawn as a standalone SVG.
 //!
 //! - [`Scene`] says what to draw: node and relationship ids of one graph,
-//!   filled from ids or around a named node ([`around`]).
+//!   filled from ids, from the values of a query result
+//!   ([`Scene::collect`], [`Scene::from_rows`]) or around a named node
+//!   ([`around`]).
 //! - [`render_svg`] draws the network: a force-directed layout of its own
 //!   (deterministic: the same graph gives the same bytes), nodes coloured by
 //!   label and named, edges labelled by type and date, a legend and a title.
@@ -24,13 +26,15 @@
 //! let date = PropertyValue::Date(newsgraph::graph::PartialDate::month(2011, 12).unwrap());
 //! g.add_edge(hu, noda, "MET", [("date", date)]).unwrap();
 //!
-//! let scene = show::around(&g, "Yoshihiko Noda", 1).unwrap();
+//! g.add_alias(noda, "Noda");
+//! let scene = show::around(&g, "Noda", 1).unwrap();
 //! let svg = show::render_svg(&g, &scene, &Options::titled("Who met Noda"));
 //! assert!(svg.contains("Hu Jintao") && svg.contains("MET 2011-12"));
 //! let timeline = show::render_timeline(&g, &scene, &Options::titled("When"));
 //! assert!(timeline.contains("2011-12"));
 //! ```
 
+mod collect;
 mod layout;
 mod network;
 mod scene;

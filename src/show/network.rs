@@ -113,18 +113,19 @@ pub(crate) fn render(graph: &Graph, scene: &Scene, options: &Options) -> String 
     for (n, at) in nodes.iter_mut().zip(layout(&radii, &links)) {
         n.at = at;
     }
-    place_names(&mut nodes, options);
+    place_names(&mut nodes, &links, options);
     shape_edges(&mut edges, &nodes);
     choose_edge_labels(&mut edges, &nodes, options);
     place_edge_labels(&mut edges, &nodes);
     write_svg(&nodes, &edges, options)
 }
 
-/// Names the best-connected nodes first, each under, over, right or left
-/// of its circle, wherever it covers the least of the names and circles
-/// already there. In a large scene a name that would cover another is left
-/// out (it stays in the node's tooltip).
-fn place_names(nodes: &mut [Node], options: &Options) {
+/// Names the best-connected nodes first, each around its circle wherever
+/// it covers the least of the names and circles already there, and then of
+/// the edges (taken as straight lines between centres). In a large scene a
+/// name that would cover another name or a circle is left out (it stays in
+/// the node's tooltip); crossing an edge only makes a place less good.
+fn place_names(nodes: &mut [Node], links: &[(usize, usize)], options: &Options) {
     let mut order: Vec<usize> = (0..nodes.len()).collect();
     order.sort_by(|a, b| nodes[*b].degree.cmp(&nodes[*a].degree).then(a.cmp(b)));
     let always = nodes.len() <= ALWAYS_NAME.min(options.max_node_labels);
@@ -134,37 +135,60 @@ fn place_names(nodes: &mut [Node], options: &Options) {
         let text = svg::shorten(&n.name, NAME_CHARS);
         let w = text_width(&text, NAME_SIZE);
         let (x, y, r) = (n.at.x, n.at.y, n.radius);
+        let side = r + 4.0 + w / 2.0;
+        let (below, above, middle) = (y + r + NAME_SIZE + 1.0, y - r - 4.0, y + NAME_SIZE * 0.35);
+        let diagonal = r * 0.7 + 2.0 + w / 2.0;
         let candidates = [
+            Point { x, y: below },
+            Point { x, y: above },
             Point {
-                x,
-                y: y + r + NAME_SIZE + 1.0,
-            },
-            Point { x, y: y - r - 4.0 },
-            Point {
-                x: x + r + 4.0 + w / 2.0,
-                y: y + NAME_SIZE * 0.35,
+                x: x + side,
+                y: middle,
             },
             Point {
-                x: x - r - 4.0 - w / 2.0,
-                y: y + NAME_SIZE * 0.35,
+                x: x - side,
+                y: middle,
+            },
+            Point {
+                x: x + diagonal,
+                y: y + r * 0.7 + NAME_SIZE,
+            },
+            Point {
+                x: x - diagonal,
+                y: y + r * 0.7 + NAME_SIZE,
+            },
+            Point {
+                x: x + diagonal,
+                y: y - r * 0.7 - 2.0,
+            },
+            Point {
+                x: x - diagonal,
+                y: y - r * 0.7 - 2.0,
             },
         ];
-        let mut best: Option<(f64, Point, Rect)> = None;
+        let mut best: Option<(f64, f64, Point, Rect)> = None;
         for c in candidates {
             let rect = Rect::text(c.x, c.y, w, NAME_SIZE);
-            let cover: f64 = taken.iter().map(|t| t.overlap(&rect)).sum::<f64>()
+            let hard: f64 = taken.iter().map(|t| t.overlap(&rect)).sum::<f64>()
                 + nodes
                     .iter()
                     .enumerate()
                     .filter(|(j, _)| *j != i)
                     .map(|(_, m)| rect.overlap_circle(m.at.x, m.at.y, m.radius))
                     .sum::<f64>();
-            if best.as_ref().is_none_or(|(b, _, _)| cover < *b) {
-                best = Some((cover, c, rect));
+            // A pixel of line under a name costs about as much as a few
+            // square pixels of another name.
+            let soft: f64 = links
+                .iter()
+                .filter_map(|(a, b)| Some((nodes.get(*a)?.at, nodes.get(*b)?.at)))
+                .map(|(a, b)| rect.clipped_length(a, b) * 6.0)
+                .sum();
+            if best.as_ref().is_none_or(|(h, so, ..)| hard + soft < h + so) {
+                best = Some((hard, soft, c, rect));
             }
         }
-        if let Some((cover, at, rect)) = best
-            && (always || cover == 0.0)
+        if let Some((hard, _, at, rect)) = best
+            && (always || hard == 0.0)
         {
             taken.push(rect);
             nodes[i].name_at = Some(at);

@@ -5,6 +5,8 @@
 //! so that every document is escaped the same way and prints the same bytes
 //! for the same input. Nothing here knows about the graph.
 
+use super::layout::Point;
+
 /// Escapes text for an XML attribute value or element content.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -178,6 +180,37 @@ impl Rect {
         if w > 0.0 && h > 0.0 { w * h } else { 0.0 }
     }
 
+    /// The length of the segment from `a` to `b` that lies inside the box
+    /// (Liang-Barsky clipping).
+    pub(crate) fn clipped_length(&self, a: Point, b: Point) -> f64 {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [
+            (-dx, a.x - self.x0),
+            (dx, self.x1 - a.x),
+            (-dy, a.y - self.y0),
+            (dy, self.y1 - a.y),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return 0.0;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+        if t1 > t0 {
+            (t1 - t0) * (dx * dx + dy * dy).sqrt()
+        } else {
+            0.0
+        }
+    }
+
     /// The area shared with a circle, approximated by the circle's box.
     pub(crate) fn overlap_circle(&self, cx: f64, cy: f64, r: f64) -> f64 {
         self.overlap(&Rect {
@@ -213,5 +246,19 @@ mod tests {
         assert_eq!(label_colour("Person"), "#0072B2");
         assert_eq!(label_colour("Ship"), label_colour("Ship"));
         assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn segments_are_clipped_to_boxes() {
+        let r = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 10.0,
+            y1: 10.0,
+        };
+        let p = |x, y| Point { x, y };
+        assert_eq!(r.clipped_length(p(-5.0, 5.0), p(15.0, 5.0)), 10.0);
+        assert_eq!(r.clipped_length(p(-5.0, 20.0), p(15.0, 20.0)), 0.0);
+        assert_eq!(r.clipped_length(p(2.0, 2.0), p(2.0, 4.0)), 2.0);
     }
 }

@@ -41,6 +41,8 @@ struct Event {
     lane: usize,
     x0: f64,
     x1: f64,
+    /// Where the label starts.
+    text_x: f64,
     text: String,
 }
 
@@ -204,6 +206,7 @@ pub(crate) fn render(graph: &Graph, scene: &Scene, options: &Options) -> String 
                 lane: 0,
                 x0: 0.0,
                 x1: 0.0,
+                text_x: 0.0,
             });
         }
     }
@@ -241,7 +244,14 @@ pub(crate) fn render(graph: &Graph, scene: &Scene, options: &Options) -> String 
         for e in &mut row.events {
             e.x0 = x_of(e.start);
             e.x1 = x_of(e.end).max(e.x0 + MIN_BAR);
-            let reach = e.x1.max(e.x0 + 5.0 + text_width(&e.text, TEXT_SIZE)) + 6.0;
+            let text_w = text_width(&e.text, TEXT_SIZE);
+            // A label that does not fit in its mark goes right after it.
+            e.text_x = if e.x1 - e.x0 >= text_w + 10.0 {
+                e.x0 + 5.0
+            } else {
+                e.x1 + 4.0
+            };
+            let reach = e.x1.max(e.text_x + text_w) + 6.0;
             right = right.max(reach);
             let lane = match lane_ends.iter().position(|end| *end <= e.x0) {
                 Some(l) => l,
@@ -363,7 +373,7 @@ pub(crate) fn render(graph: &Graph, scene: &Scene, options: &Options) -> String 
                 num(ey),
                 num(e.x1 - e.x0),
                 num(BAR),
-                num(e.x0 + 5.0),
+                num(e.text_x),
                 num(ey + BAR / 2.0 + TEXT_SIZE * 0.35),
                 escape(&e.text),
                 escape(from_name),

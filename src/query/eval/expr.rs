@@ -1,0 +1,543 @@
+//! Expression evaluation over one row, with openCypher's three-valued
+//! logic: null propagates through operators, `AND`/`OR` absorb it where
+//! the other side decides, and comparisons of incomparable values are null.
+
+use super::pattern::{Matcher, walk};
+use super::{Ctx, Row};
+use crate::query::error::{ErrorCode, QueryError};
+use crate::query::functions;
+use crate::query::plan::{BinaryOp, Expr, MapItem, PathParts, Quantifier, UnaryOp};
+use crate::query::value::Value;
+use crate::span::Span;
+
+fn type_error(code: ErrorCode, message: String) -> QueryError {
+    QueryError {
+        code,
+        span: Span::default(),
+        message,
+    }
+}
+
+/// The functions that read an entity's data: calling them on a deleted
+/// node or relationship is `DeletedEntityAccess`.
+const READS_ENTITY: &[&str] = &["labels", "keys", "properties"];
+
+impl Ctx<'_> {
+    /// Evaluates `e` over `row`.
+    pub fn eval(&self, e: &Expr, row: &Row) -> Result<Value, QueryError> {
+        match e {
+            Expr::Literal(v) => Ok(v.clone()),
+            Expr::Parameter(name) => self.params.get(name).cloned().ok_or_else(|| QueryError {
+                code: ErrorCode::MissingParameter,
+                span: Span::default(),
+                message: format!("parameter ${name} was not given"),
+            }),
+            Expr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
+            Expr::Property(inner, key) => {
+                let v = self.eval(inner, row)?;
+                self.property(&v, key)
+            }
+            Expr::Index(list, index) => {
+                let l = self.eval(list, row)?;
+                let i = self.eval(index, row)?;
+                self.index(l, i)
+            }
+            Expr::Slice(list, from, to) => {
+                let l = self.eval(list, row)?;
+                let from = match from {
+                    Some(e) => Some(self.eval(e, row)?),
+                    None => None,
+                };
+                let to = match to {
+                    Some(e) => Some(self.eval(e, row)?),
+                    None => None,
+                };
+                slice(l, from, to)
+            }
+            Expr::List(items) => Ok(Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(i, row))
+                    .collect::<Result<_, _>>()?,
+            )),
+            Expr::Map(entries) => {
+                let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                for (k, e) in entries {
+                    map.insert(k.clone(), self.eval(e, row)?);
+                }
+                Ok(Value::Map(map))
+            }
+            Expr::Unary(op, inner) => {
+                let v = self.eval(inner, row)?;
+                match op {
+                    UnaryOp::Not => match v {
+                        Value::Bool(b) => Ok(Value::Bool(!b)),
+                        Value::Null => Ok(Value::Null),
+                        other => Err(not_boolean("NOT", &other)),
+                    },
+                    UnaryOp::Neg => v.neg(),
+                    UnaryOp::Plus => match v {
+                        Value::Int(_) | Value::Float(_) | Value::Null => Ok(v),
+                        other => Err(type_error(
+                            ErrorCode::TypeInvalidArgumentType,
+                            format!("unary + needs a number, found {}", other.type_name()),
+                        )),
+                    },
+                }
+            }
+            Expr::Binary(op, a, b) => self.binary(*op, a, b, row),
+            Expr::IsNull(inner, negated) => {
+                let v = self.eval(inner, row)?;
+                Ok(Value::Bool(matches!(v, Value::Null) != *negated))
+            }
+            Expr::HasLabels(inner, labels) => match self.eval(inner, row)? {
+                Value::Null => Ok(Value::Null),
+                Value::Node(id) => {
+                    let node = self.graph.node(id).ok_or_else(|| deleted_node(id.0))?;
+                    Ok(Value::Bool(labels.iter().all(|l| {
+                        self.graph.sym(l).is_some_and(|s| node.has_label(s))
+                    })))
+                }
+                other => Err(type_error(
+                    ErrorCode::TypeInvalidArgumentType,
+                    format!("a label check needs a node, found {}", other.type_name()),
+                )),
+            },
+            Expr::Call { name, args, span } => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, row)?);
+                }
+                if name == "type"
+                    && let [Value::Relationship(id)] = values.as_slice()
+                    && let Some(t) = self.deleted.edge_types.get(id)
+                {
+                    return Ok(Value::String(t.clone()));
+                }
+                if READS_ENTITY.contains(&name.as_str()) {
+                    for v in &values {
+                        self.check_exists(v)?;
+                    }
+                }
+                functions::call(name, values, self.graph).map_err(|mut e| {
+                    if e.span == Span::default() {
+                        e.span = *span;
+                    }
+                    e
+                })
+            }
+            Expr::Case {
+                operand,
+                whens,
+                default,
+            } => {
+                let subject = match operand {
+                    Some(o) => Some(self.eval(o, row)?),
+                    None => None,
+                };
+                for (when, then) in whens {
+                    let w = self.eval(when, row)?;
+                    let hit = match &subject {
+                        Some(s) => s.equals(&w) == Some(true),
+                        None => matches!(w, Value::Bool(true)),
+                    };
+                    if hit {
+                        return self.eval(then, row);
+                    }
+                }
+                match default {
+                    Some(d) => self.eval(d, row),
+                    None => Ok(Value::Null),
+                }
+            }
+            Expr::ListComprehension {
+                slot,
+                list,
+                filter,
+                map,
+            } => {
+                let items = match self.eval(list, row)? {
+                    Value::List(items) => items,
+                    Value::Null => return Ok(Value::Null),
+                    other => return Err(not_a_list(&other)),
+                };
+                let mut local = row.clone();
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    self.guard.tick()?;
+                    local[*slot] = item;
+                    if let Some(f) = filter
+                        && !matches!(self.eval(f, &local)?, Value::Bool(true))
+                    {
+                        continue;
+                    }
+                    out.push(match map {
+                        Some(m) => self.eval(m, &local)?,
+                        None => std::mem::replace(&mut local[*slot], Value::Null),
+                    });
+                }
+                Ok(Value::List(out))
+            }
+            Expr::Quantified {
+                kind,
+                slot,
+                list,
+                predicate,
+            } => {
+                let items = match self.eval(list, row)? {
+                    Value::List(items) => items,
+                    Value::Null => return Ok(Value::Null),
+                    other => return Err(not_a_list(&other)),
+                };
+                let mut local = row.clone();
+                let (mut trues, mut falses, mut nulls) = (0usize, 0usize, 0usize);
+                for item in items {
+                    self.guard.tick()?;
+                    local[*slot] = item;
+                    match self.eval(predicate, &local)? {
+                        Value::Bool(true) => trues += 1,
+                        Value::Bool(false) => falses += 1,
+                        Value::Null => nulls += 1,
+                        other => return Err(not_boolean("a quantifier's predicate", &other)),
+                    }
+                }
+                let _ = falses;
+                Ok(match kind {
+                    Quantifier::All if falses > 0 => Value::Bool(false),
+                    Quantifier::Any if trues > 0 => Value::Bool(true),
+                    Quantifier::None if trues > 0 => Value::Bool(false),
+                    Quantifier::Single if trues > 1 => Value::Bool(false),
+                    _ if nulls > 0 => Value::Null,
+                    Quantifier::All => Value::Bool(true),
+                    Quantifier::Any => Value::Bool(false),
+                    Quantifier::None => Value::Bool(true),
+                    Quantifier::Single => Value::Bool(trues == 1),
+                })
+            }
+            Expr::PatternComprehension {
+                pattern,
+                filter,
+                map,
+            } => {
+                let matcher = Matcher::new(
+                    self,
+                    std::slice::from_ref(&**pattern),
+                    filter.as_deref(),
+                    false,
+                    &[],
+                    row.clone(),
+                );
+                let mut out = Vec::new();
+                for m in matcher {
+                    let m = m?;
+                    out.push(self.eval(map, &m)?);
+                }
+                Ok(Value::List(out))
+            }
+            Expr::Exists { patterns, filter } => {
+                let mut matcher =
+                    Matcher::new(self, patterns, filter.as_deref(), false, &[], row.clone());
+                match matcher.next() {
+                    Some(Ok(_)) => Ok(Value::Bool(true)),
+                    Some(Err(e)) => Err(e),
+                    None => Ok(Value::Bool(false)),
+                }
+            }
+            Expr::Path(parts) => Ok(self.path(parts, row)),
+            Expr::MapProjection(base, items) => {
+                let b = self.eval(base, row)?;
+                let props = match &b {
+                    Value::Null => return Ok(Value::Null),
+                    Value::Map(m) => m.clone(),
+                    Value::Node(_) | Value::Relationship(_) => {
+                        self.check_exists(&b)?;
+                        functions::entity_properties(self.graph, &b)?
+                    }
+                    other => {
+                        return Err(type_error(
+                            ErrorCode::TypeInvalidArgumentType,
+                            format!(
+                                "a map projection needs a map or an entity, found {}",
+                                other.type_name()
+                            ),
+                        ));
+                    }
+                };
+                let mut out = indexmap::IndexMap::new();
+                for item in items {
+                    match item {
+                        MapItem::Property(k) => {
+                            out.insert(k.clone(), props.get(k).cloned().unwrap_or(Value::Null));
+                        }
+                        MapItem::All => {
+                            for (k, v) in &props {
+                                out.insert(k.clone(), v.clone());
+                            }
+                        }
+                        MapItem::Entry(k, e) => {
+                            out.insert(k.clone(), self.eval(e, row)?);
+                        }
+                    }
+                }
+                Ok(Value::Map(out))
+            }
+        }
+    }
+
+    /// The path a named pattern's slots describe.
+    pub fn path(&self, parts: &PathParts, row: &Row) -> Value {
+        let Some(Value::Node(start)) = row.get(parts.start) else {
+            return Value::Null;
+        };
+        let mut chain = Vec::new();
+        for &(rel, _) in &parts.hops {
+            match row.get(rel) {
+                Some(Value::Relationship(e)) => chain.push(*e),
+                Some(Value::List(items)) => chain.extend(items.iter().filter_map(|v| match v {
+                    Value::Relationship(e) => Some(*e),
+                    _ => None,
+                })),
+                _ => return Value::Null,
+            }
+        }
+        Value::Path(walk(self.graph, *start, &chain))
+    }
+
+    fn check_exists(&self, v: &Value) -> Result<(), QueryError> {
+        match v {
+            Value::Node(id) if self.graph.node(*id).is_none() => Err(deleted_node(id.0)),
+            Value::Relationship(id) if self.graph.edge(*id).is_none() => Err(deleted_edge(id.0)),
+            _ => Ok(()),
+        }
+    }
+
+    /// `v.key`.
+    pub fn property(&self, v: &Value, key: &str) -> Result<Value, QueryError> {
+        match v {
+            Value::Null => Ok(Value::Null),
+            Value::Node(id) => {
+                let node = self.graph.node(*id).ok_or_else(|| deleted_node(id.0))?;
+                Ok(node.property(key).map_or(Value::Null, Value::from_property))
+            }
+            Value::Relationship(id) => {
+                let edge = self.graph.edge(*id).ok_or_else(|| deleted_edge(id.0))?;
+                Ok(edge.property(key).map_or(Value::Null, Value::from_property))
+            }
+            Value::Map(map) => Ok(map.get(key).cloned().unwrap_or(Value::Null)),
+            Value::Date(d) => Ok(match key {
+                "year" => Value::Int(i64::from(d.get_year())),
+                "month" => d
+                    .get_month()
+                    .map_or(Value::Null, |m| Value::Int(i64::from(m))),
+                "day" => d
+                    .get_day()
+                    .map_or(Value::Null, |m| Value::Int(i64::from(m))),
+                _ => Value::Null,
+            }),
+            other => Err(type_error(
+                ErrorCode::TypeInvalidArgumentType,
+                format!("cannot read property `{key}` of a {}", other.type_name()),
+            )),
+        }
+    }
+
+    fn index(&self, container: Value, index: Value) -> Result<Value, QueryError> {
+        match (container, index) {
+            (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
+            (Value::List(items), Value::Int(i)) => {
+                let len = items.len() as i64;
+                let i = if i < 0 { i + len } else { i };
+                Ok(usize::try_from(i)
+                    .ok()
+                    .and_then(|i| items.into_iter().nth(i))
+                    .unwrap_or(Value::Null))
+            }
+            (Value::List(_), other) => Err(type_error(
+                ErrorCode::TypeInvalidArgumentType,
+                format!(
+                    "a list index must be an integer, found {}",
+                    other.type_name()
+                ),
+            )),
+            (Value::Map(map), Value::String(k)) => Ok(map.get(&*k).cloned().unwrap_or(Value::Null)),
+            (v @ (Value::Node(_) | Value::Relationship(_)), Value::String(k)) => {
+                self.property(&v, &k)
+            }
+            (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => Err(type_error(
+                ErrorCode::MapElementAccessByNonString,
+                format!("a map key must be a string, found {}", other.type_name()),
+            )),
+            (other, _) => Err(type_error(
+                ErrorCode::TypeInvalidArgumentType,
+                format!("cannot index into a {}", other.type_name()),
+            )),
+        }
+    }
+
+    fn binary(&self, op: BinaryOp, a: &Expr, b: &Expr, row: &Row) -> Result<Value, QueryError> {
+        let x = self.eval(a, row)?;
+        let y = self.eval(b, row)?;
+        match op {
+            BinaryOp::Add => x.add(&y),
+            BinaryOp::Sub => x.sub(&y),
+            BinaryOp::Mul => x.mul(&y),
+            BinaryOp::Div => x.div(&y),
+            BinaryOp::Rem => x.rem(&y),
+            BinaryOp::Pow => x.pow(&y),
+            BinaryOp::Eq => Ok(opt_bool(x.equals(&y))),
+            BinaryOp::Ne => Ok(opt_bool(x.equals(&y).map(|b| !b))),
+            BinaryOp::Lt => Ok(opt_bool(x.less_than(&y))),
+            BinaryOp::Le => Ok(opt_bool(x.less_eq(&y))),
+            BinaryOp::Gt => Ok(opt_bool(x.greater_than(&y))),
+            BinaryOp::Ge => Ok(opt_bool(x.greater_eq(&y))),
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
+                let p = as_bool(&x, op)?;
+                let q = as_bool(&y, op)?;
+                Ok(opt_bool(match op {
+                    BinaryOp::And => match (p, q) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    },
+                    BinaryOp::Or => match (p, q) {
+                        (Some(true), _) | (_, Some(true)) => Some(true),
+                        (Some(false), Some(false)) => Some(false),
+                        _ => None,
+                    },
+                    _ => match (p, q) {
+                        (Some(p), Some(q)) => Some(p != q),
+                        _ => None,
+                    },
+                }))
+            }
+            BinaryOp::In => match y {
+                Value::Null => Ok(Value::Null),
+                Value::List(items) => {
+                    let mut unknown = false;
+                    for item in &items {
+                        match x.equals(item) {
+                            Some(true) => return Ok(Value::Bool(true)),
+                            Some(false) => {}
+                            None => unknown = true,
+                        }
+                    }
+                    Ok(if unknown {
+                        Value::Null
+                    } else {
+                        Value::Bool(false)
+                    })
+                }
+                other => Err(type_error(
+                    ErrorCode::TypeInvalidArgumentType,
+                    format!("IN needs a list on its right, found {}", other.type_name()),
+                )),
+            },
+            BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y) {
+                (Value::String(s), Value::String(t)) => Ok(Value::Bool(match op {
+                    BinaryOp::StartsWith => s.starts_with(&**t),
+                    BinaryOp::EndsWith => s.ends_with(&**t),
+                    _ => s.contains(&**t),
+                })),
+                _ => Ok(Value::Null),
+            },
+            BinaryOp::Regex => match (&x, &y) {
+                (Value::String(s), Value::String(pattern)) => {
+                    let re = super::regex::Regex::new(pattern)
+                        .map_err(|m| type_error(ErrorCode::InvalidArgumentValue, m))?;
+                    Ok(Value::Bool(re.is_match(s)))
+                }
+                _ => Ok(Value::Null),
+            },
+        }
+    }
+}
+
+fn opt_bool(b: Option<bool>) -> Value {
+    b.map_or(Value::Null, Value::Bool)
+}
+
+fn as_bool(v: &Value, op: BinaryOp) -> Result<Option<bool>, QueryError> {
+    match v {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Null => Ok(None),
+        other => Err(not_boolean(
+            match op {
+                BinaryOp::And => "AND",
+                BinaryOp::Or => "OR",
+                _ => "XOR",
+            },
+            other,
+        )),
+    }
+}
+
+fn not_boolean(what: &str, v: &Value) -> QueryError {
+    type_error(
+        ErrorCode::TypeInvalidArgumentType,
+        format!("{what} needs booleans, found {}", v.type_name()),
+    )
+}
+
+fn not_a_list(v: &Value) -> QueryError {
+    type_error(
+        ErrorCode::TypeInvalidArgumentType,
+        format!("expected a list, found {}", v.type_name()),
+    )
+}
+
+fn deleted_node(id: u32) -> QueryError {
+    type_error(
+        ErrorCode::DeletedEntityAccess,
+        format!("node {id} was deleted"),
+    )
+}
+
+fn deleted_edge(id: u32) -> QueryError {
+    type_error(
+        ErrorCode::DeletedEntityAccess,
+        format!("relationship {id} was deleted"),
+    )
+}
+
+/// `list[from..to]`: bounds count from the end when negative, and are
+/// clamped to the list.
+fn slice(list: Value, from: Option<Value>, to: Option<Value>) -> Result<Value, QueryError> {
+    let items = match list {
+        Value::Null => return Ok(Value::Null),
+        Value::List(items) => items,
+        other => {
+            return Err(type_error(
+                ErrorCode::TypeInvalidArgumentType,
+                format!("cannot slice a {}", other.type_name()),
+            ));
+        }
+    };
+    let len = items.len() as i64;
+    let bound = |v: Option<Value>, default: i64| -> Result<Option<i64>, QueryError> {
+        match v {
+            None => Ok(Some(default)),
+            Some(Value::Null) => Ok(None),
+            Some(Value::Int(i)) => Ok(Some(if i < 0 { (len + i).max(0) } else { i.min(len) })),
+            Some(other) => Err(type_error(
+                ErrorCode::TypeInvalidArgumentType,
+                format!(
+                    "a slice bound must be an integer, found {}",
+                    other.type_name()
+                ),
+            )),
+        }
+    };
+    let (Some(a), Some(b)) = (bound(from, 0)?, bound(to, len)?) else {
+        return Ok(Value::Null);
+    };
+    if a >= b {
+        return Ok(Value::List(Vec::new()));
+    }
+    Ok(Value::List(
+        items
+            .into_iter()
+            .skip(a as usize)
+            .take((b - a) as usize)
+            .collect(),
+    ))
+}

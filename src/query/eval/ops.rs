@@ -1,0 +1,310 @@
+//! The reading operators as row iterators: each takes the rows of the
+//! operator before it and yields its own, one at a time.
+
+use std::cell::Cell;
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
+use super::pattern::Matcher;
+use super::{Ctx, Row};
+use crate::query::aggregate::Accumulator;
+use crate::query::error::{ErrorCode, QueryError};
+use crate::query::plan::{AggregateCall, Expr, Op};
+use crate::query::value::{HashKey, Value};
+use crate::span::Span;
+
+/// A stream of rows, or the error that ended it.
+pub type RowIter<'a> = Box<dyn Iterator<Item = Result<Row, QueryError>> + 'a>;
+
+/// Chains the reading operators `ops` over `input`; `counts` receives the
+/// rows each operator yields (for `PROFILE`).
+pub fn build<'a>(
+    ctx: &'a Ctx<'a>,
+    ops: &'a [Op],
+    input: RowIter<'a>,
+    counts: &'a [Cell<u64>],
+) -> RowIter<'a> {
+    let mut iter = input;
+    for (op, count) in ops.iter().zip(counts) {
+        let next = one(ctx, op, iter);
+        iter = Box::new(next.inspect(move |r| {
+            if r.is_ok() {
+                count.set(count.get() + 1);
+            }
+        }));
+    }
+    iter
+}
+
+fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
+    match op {
+        Op::Match {
+            patterns,
+            filter,
+            optional,
+            new_slots,
+            ..
+        } => Box::new(input.flat_map(move |row| -> RowIter<'a> {
+            match row {
+                Ok(row) => Box::new(Matcher::new(
+                    ctx,
+                    patterns,
+                    filter.as_ref(),
+                    *optional,
+                    new_slots,
+                    row,
+                )),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
+        })),
+        Op::Filter(pred) => Box::new(input.filter_map(move |row| match row {
+            Ok(row) => match ctx.eval(pred, &row) {
+                Ok(Value::Bool(true)) => Some(Ok(row)),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            },
+            Err(e) => Some(Err(e)),
+        })),
+        Op::Unwind { expr, slot } => Box::new(input.flat_map(move |row| -> RowIter<'a> {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => return Box::new(std::iter::once(Err(e))),
+            };
+            let items = match ctx.eval(expr, &row) {
+                Ok(Value::List(items)) => items,
+                Ok(Value::Null) => Vec::new(),
+                Ok(other) => vec![other],
+                Err(e) => return Box::new(std::iter::once(Err(e))),
+            };
+            let slot = *slot;
+            Box::new(items.into_iter().map(move |v| {
+                ctx.guard.tick()?;
+                let mut r = row.clone();
+                r[slot] = v;
+                Ok(r)
+            }))
+        })),
+        Op::Project { items } => Box::new(input.map(move |row| {
+            let mut row = row?;
+            for (e, slot) in items {
+                let v = ctx.eval(e, &row)?;
+                row[*slot] = v;
+            }
+            Ok(row)
+        })),
+        Op::Distinct { slots } => {
+            let mut seen = HashSet::new();
+            Box::new(input.filter_map(move |row| match row {
+                Ok(row) => {
+                    let key: Vec<_> = slots.iter().map(|&s| row[s].hash_key()).collect();
+                    seen.insert(key).then_some(Ok(row))
+                }
+                Err(e) => Some(Err(e)),
+            }))
+        }
+        Op::Aggregate {
+            keys,
+            aggregates,
+            items,
+        } => lazy(move || aggregate(ctx, input, keys, aggregates, items)),
+        Op::Sort { keys, top } => lazy(move || sort(ctx, input, keys, top.as_ref())),
+        Op::Skip(e) => match count_arg(ctx, e, "SKIP") {
+            Ok(n) => Box::new(input.skip(n)),
+            Err(err) => Box::new(std::iter::once(Err(err))),
+        },
+        Op::Limit(e) => match count_arg(ctx, e, "LIMIT") {
+            Ok(n) => Box::new(input.take(n)),
+            Err(err) => Box::new(std::iter::once(Err(err))),
+        },
+        Op::Create { .. } | Op::Merge { .. } | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => {
+            Box::new(std::iter::once(Err(QueryError {
+                code: ErrorCode::Unsupported,
+                span: Span::default(),
+                message: "an updating clause reached the reading pipeline".into(),
+            })))
+        }
+    }
+}
+
+/// An iterator that computes its rows on first pull (for the operators that
+/// must see all their input: aggregation and sorting).
+fn lazy<'a, F>(f: F) -> RowIter<'a>
+where
+    F: FnOnce() -> Result<Vec<Row>, QueryError> + 'a,
+{
+    let mut f = Some(f);
+    let mut rows: Option<std::vec::IntoIter<Row>> = None;
+    Box::new(std::iter::from_fn(move || {
+        if let Some(f) = f.take() {
+            match f() {
+                Ok(r) => rows = Some(r.into_iter()),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        rows.as_mut()?.next().map(Ok)
+    }))
+}
+
+/// The value of `SKIP` or `LIMIT`: a non-negative integer.
+fn count_arg(ctx: &Ctx<'_>, e: &Expr, clause: &str) -> Result<usize, QueryError> {
+    let v = ctx.eval(e, &Vec::new())?;
+    match v {
+        Value::Int(n) if n >= 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+        Value::Int(n) => Err(QueryError {
+            code: ErrorCode::NegativeIntegerArgument,
+            span: Span::default(),
+            message: format!("{clause} needs a non-negative integer, found {n}"),
+        }),
+        other => Err(QueryError {
+            code: ErrorCode::InvalidArgumentType,
+            span: Span::default(),
+            message: format!("{clause} needs an integer, found {}", other.type_name()),
+        }),
+    }
+}
+
+struct Group {
+    row: Row,
+    accumulators: Vec<Accumulator>,
+}
+
+fn aggregate<'a>(
+    ctx: &'a Ctx<'a>,
+    input: RowIter<'a>,
+    keys: &'a [(Expr, usize)],
+    aggregates: &'a [AggregateCall],
+    items: &'a [(Expr, usize)],
+) -> Result<Vec<Row>, QueryError> {
+    let mut groups: IndexMap<Vec<HashKey>, Group> = IndexMap::new();
+    for row in input {
+        let mut row = row?;
+        ctx.guard.tick()?;
+        let mut key = Vec::with_capacity(keys.len());
+        for (e, slot) in keys {
+            let v = ctx.eval(e, &row)?;
+            key.push(v.hash_key());
+            row[*slot] = v;
+        }
+        let mut args = Vec::with_capacity(aggregates.len());
+        for call in aggregates {
+            args.push(match &call.arg {
+                Some(e) => ctx.eval(e, &row)?,
+                // `count(*)` counts rows: it is fed a value that is never null.
+                None => Value::Bool(true),
+            });
+        }
+        let group = match groups.entry(key) {
+            indexmap::map::Entry::Occupied(o) => o.into_mut(),
+            indexmap::map::Entry::Vacant(v) => {
+                ctx.guard.charge(row.len())?;
+                let accumulators = new_accumulators(ctx, aggregates, &row)?;
+                v.insert(Group { row, accumulators })
+            }
+        };
+        for (acc, arg) in group.accumulators.iter_mut().zip(args) {
+            acc.update(arg)?;
+        }
+    }
+    // Aggregating nothing without grouping keys still makes one row
+    // (`count(*)` is 0, `collect` is []).
+    if groups.is_empty() && keys.is_empty() {
+        let row = vec![Value::Null; ctx.width];
+        let accumulators = new_accumulators(ctx, aggregates, &row)?;
+        groups.insert(Vec::new(), Group { row, accumulators });
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for (_, group) in groups {
+        let mut row = group.row;
+        for (call, acc) in aggregates.iter().zip(group.accumulators) {
+            row[call.slot] = acc.finish()?;
+        }
+        for (e, slot) in items {
+            let v = ctx.eval(e, &row)?;
+            row[*slot] = v;
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+fn new_accumulators(
+    ctx: &Ctx<'_>,
+    aggregates: &[AggregateCall],
+    row: &Row,
+) -> Result<Vec<Accumulator>, QueryError> {
+    aggregates
+        .iter()
+        .map(|call| {
+            let extra = match &call.extra {
+                Some(e) => Some(ctx.eval(e, row)?),
+                None => None,
+            };
+            Accumulator::new(&call.name, call.distinct, extra)
+        })
+        .collect()
+}
+
+fn sort<'a>(
+    ctx: &'a Ctx<'a>,
+    input: RowIter<'a>,
+    keys: &'a [(Expr, bool)],
+    top: Option<&'a Expr>,
+) -> Result<Vec<Row>, QueryError> {
+    let top = match top {
+        Some(e) => Some(count_arg(ctx, e, "LIMIT")?),
+        None => None,
+    };
+    let cmp = |a: &(Vec<Value>, Row), b: &(Vec<Value>, Row)| -> Ordering {
+        for ((x, y), (_, desc)) in a.0.iter().zip(&b.0).zip(keys) {
+            let o = x.order(y);
+            let o = if *desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    };
+    // With a limit, keep at most about twice the rows asked for: whenever
+    // the buffer fills, only its best `k` survive (a top-k in O(n log k)
+    // time and O(k) memory).
+    let keep = |rows: &mut Vec<(Vec<Value>, Row)>, k: usize| {
+        if k == 0 {
+            rows.clear();
+        } else if k < rows.len() {
+            rows.select_nth_unstable_by(k - 1, cmp);
+            rows.truncate(k);
+        }
+    };
+    let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
+    let mut held = 0usize;
+    for row in input {
+        let row = row?;
+        ctx.guard.tick()?;
+        let mut k = Vec::with_capacity(keys.len());
+        for (e, _) in keys {
+            k.push(ctx.eval(e, &row)?);
+        }
+        let size = row.len() + k.len();
+        rows.push((k, row));
+        if let Some(top) = top
+            && rows.len() >= top.saturating_mul(2).max(1024)
+        {
+            keep(&mut rows, top);
+            ctx.guard.release(held);
+            held = rows.iter().map(|(k, r)| k.len() + r.len()).sum();
+            ctx.guard.charge(held)?;
+        } else {
+            held += size;
+            ctx.guard.charge(size)?;
+        }
+    }
+    if let Some(top) = top {
+        keep(&mut rows, top);
+    }
+    ctx.guard.release(held);
+    ctx.guard.check()?;
+    rows.sort_by(cmp);
+    Ok(rows.into_iter().map(|(_, r)| r).collect())
+}

@@ -1,0 +1,679 @@
+//! The pattern matcher: finds every way a clause's patterns embed in the
+//! graph, extending one input row, one match at a time.
+//!
+//! It is a depth-first search over the plan's steps with an explicit stack
+//! (one frame of candidates per step), so matches stream out lazily and the
+//! depth of the search is the number of steps, not anything in the data.
+//! Relationships bound by one clause are pairwise distinct (openCypher's
+//! relationship isomorphism); variable-length expansion and shortest paths
+//! check the statement's guard as they go.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::{Ctx, Row};
+use crate::graph::{EdgeId, Graph, NodeId};
+use crate::query::error::QueryError;
+use crate::query::plan::{
+    EntityFilter, Expand, Expr, NodeSource, PathParts, PatternPlan, Shortest, Slot, Step,
+};
+use crate::query::value::{Path, Value};
+
+/// A node reached by a chain, its edges, and the next edge to try.
+type ChainFrame = (NodeId, Vec<(EdgeId, NodeId)>, usize);
+
+/// Candidates of one step, with the property values they must match.
+enum Candidates {
+    Nodes(Vec<NodeId>),
+    Edges(Vec<(EdgeId, NodeId)>),
+    Chains(Vec<(Vec<EdgeId>, NodeId)>),
+    Paths(Vec<Vec<EdgeId>>),
+}
+
+impl Candidates {
+    fn len(&self) -> usize {
+        match self {
+            Candidates::Nodes(v) => v.len(),
+            Candidates::Edges(v) => v.len(),
+            Candidates::Chains(v) => v.iter().map(|(c, _)| c.len() + 1).sum(),
+            Candidates::Paths(v) => v.iter().map(|c| c.len() + 1).sum(),
+        }
+    }
+}
+
+struct Frame {
+    candidates: Candidates,
+    pos: usize,
+    /// The values of the step's property map (and of the reached node's).
+    props: Vec<Value>,
+    to_props: Vec<Value>,
+}
+
+/// Streams the matches of some patterns that extend one row.
+pub struct Matcher<'a> {
+    ctx: &'a Ctx<'a>,
+    steps: Vec<&'a Step>,
+    paths: Vec<&'a (Slot, PathParts)>,
+    filter: Option<&'a Expr>,
+    optional: bool,
+    new_slots: &'a [Slot],
+    row: Row,
+    stack: Vec<Frame>,
+    started: bool,
+    found: bool,
+    done: bool,
+    charged: usize,
+}
+
+impl<'a> Matcher<'a> {
+    /// A matcher of `patterns` (with the clause's `filter`) extending `row`.
+    /// With `optional`, a row without matches comes out once with
+    /// `new_slots` null.
+    pub fn new(
+        ctx: &'a Ctx<'a>,
+        patterns: &'a [PatternPlan],
+        filter: Option<&'a Expr>,
+        optional: bool,
+        new_slots: &'a [Slot],
+        row: Row,
+    ) -> Matcher<'a> {
+        Matcher {
+            ctx,
+            steps: patterns.iter().flat_map(|p| p.steps.iter()).collect(),
+            paths: patterns.iter().filter_map(|p| p.path.as_ref()).collect(),
+            filter,
+            optional,
+            new_slots,
+            row,
+            stack: Vec::new(),
+            started: false,
+            found: false,
+            done: false,
+            charged: 0,
+        }
+    }
+
+    fn push_frame(&mut self) -> Result<(), QueryError> {
+        let Some(step) = self.steps.get(self.stack.len()).copied() else {
+            return Ok(());
+        };
+        let frame = self.frame_for(step)?;
+        let n = frame.candidates.len();
+        self.ctx.guard.charge(n)?;
+        self.charged += n;
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn pop_frame(&mut self) {
+        if let Some(f) = self.stack.pop() {
+            let n = f.candidates.len();
+            self.ctx.guard.release(n);
+            self.charged = self.charged.saturating_sub(n);
+        }
+    }
+
+    fn eval_props(&self, props: &[(std::sync::Arc<str>, Expr)]) -> Result<Vec<Value>, QueryError> {
+        props
+            .iter()
+            .map(|(_, e)| self.ctx.eval(e, &self.row))
+            .collect()
+    }
+
+    fn frame_for(&self, step: &Step) -> Result<Frame, QueryError> {
+        let g = self.ctx.graph;
+        match step {
+            Step::Node {
+                slot,
+                source,
+                filter,
+            } => {
+                let props = self.eval_props(&filter.props)?;
+                let candidates = if props.iter().any(|v| matches!(v, Value::Null)) {
+                    Vec::new()
+                } else {
+                    match source {
+                        NodeSource::Bound => match &self.row[*slot] {
+                            Value::Node(id) => vec![*id],
+                            _ => Vec::new(),
+                        },
+                        NodeSource::Name(e) => match self.ctx.eval(e, &self.row)? {
+                            Value::String(s) => g.lookup_name(&s).to_vec(),
+                            _ => Vec::new(),
+                        },
+                        NodeSource::Label(l) => g.nodes_with_label(l).collect(),
+                        NodeSource::All => g.node_ids().collect(),
+                    }
+                };
+                Ok(Frame {
+                    candidates: Candidates::Nodes(candidates),
+                    pos: 0,
+                    props,
+                    to_props: Vec::new(),
+                })
+            }
+            Step::Expand(x) => {
+                let props = self.eval_props(&x.rel_props)?;
+                let to_props = self.eval_props(&x.to_filter.props)?;
+                let nulls = props
+                    .iter()
+                    .chain(&to_props)
+                    .any(|v| matches!(v, Value::Null));
+                let from = match &self.row[x.from] {
+                    Value::Node(id) if !nulls => Some(*id),
+                    _ => None,
+                };
+                let candidates = match (from, x.range) {
+                    (None, Some(_)) => Candidates::Chains(Vec::new()),
+                    (None, None) => Candidates::Edges(Vec::new()),
+                    (Some(from), None) => Candidates::Edges(self.edges(from, x)),
+                    (Some(from), Some((min, max))) => {
+                        Candidates::Chains(self.chains(from, x, &props, min, max)?)
+                    }
+                };
+                Ok(Frame {
+                    candidates,
+                    pos: 0,
+                    props,
+                    to_props,
+                })
+            }
+            Step::Shortest(s) => {
+                let props = self.eval_props(&s.rel_props)?;
+                let paths = match (&self.row[s.from], &self.row[s.to]) {
+                    (Value::Node(a), Value::Node(b)) => self.shortest(*a, *b, s, &props)?,
+                    _ => Vec::new(),
+                };
+                Ok(Frame {
+                    candidates: Candidates::Paths(paths),
+                    pos: 0,
+                    props,
+                    to_props: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// The edges at `from` that the expansion may follow (type by index).
+    fn edges(&self, from: NodeId, x: &Expand) -> Vec<(EdgeId, NodeId)> {
+        let g = self.ctx.graph;
+        match x.types.as_slice() {
+            [one] => match g.sym(one) {
+                Some(sym) => g.edges_at(from, x.direction, Some(sym)).collect(),
+                None => Vec::new(),
+            },
+            _ => g.edges_at(from, x.direction, None).collect(),
+        }
+    }
+
+    fn type_ok(&self, types: &[std::sync::Arc<str>], e: EdgeId) -> bool {
+        if types.len() <= 1 {
+            // One type was already used to select the edges.
+            return true;
+        }
+        self.ctx
+            .graph
+            .edge(e)
+            .is_some_and(|r| types.iter().any(|t| **t == *r.edge_type()))
+    }
+
+    fn rel_props_ok(
+        &self,
+        keys: &[(std::sync::Arc<str>, Expr)],
+        values: &[Value],
+        e: EdgeId,
+    ) -> bool {
+        let Some(r) = self.ctx.graph.edge(e) else {
+            return false;
+        };
+        keys.iter().zip(values).all(|((k, _), v)| {
+            r.property(k)
+                .is_some_and(|p| Value::from_property(p).equals(v) == Some(true))
+        })
+    }
+
+    fn node_ok(&self, filter: &EntityFilter, values: &[Value], n: NodeId) -> bool {
+        let Some(node) = self.ctx.graph.node(n) else {
+            return false;
+        };
+        filter
+            .labels
+            .iter()
+            .all(|l| self.ctx.graph.sym(l).is_some_and(|s| node.has_label(s)))
+            && filter.props.iter().zip(values).all(|((k, _), v)| {
+                node.property(k)
+                    .is_some_and(|p| Value::from_property(p).equals(v) == Some(true))
+            })
+    }
+
+    /// Whether `e` is already bound by an earlier relationship of the clause.
+    fn used(&self, distinct_from: &[Slot], e: EdgeId) -> bool {
+        distinct_from.iter().any(|&s| match &self.row[s] {
+            Value::Relationship(r) => *r == e,
+            Value::List(items) => items
+                .iter()
+                .any(|v| matches!(v, Value::Relationship(r) if *r == e)),
+            _ => false,
+        })
+    }
+
+    /// Every chain of `min..=max` distinct relationships from `from`.
+    fn chains(
+        &self,
+        from: NodeId,
+        x: &Expand,
+        props: &[Value],
+        min: u64,
+        max: Option<u64>,
+    ) -> Result<Vec<(Vec<EdgeId>, NodeId)>, QueryError> {
+        let mut out = Vec::new();
+        if max.is_some_and(|m| m < min) {
+            return Ok(out);
+        }
+        if min == 0 {
+            out.push((Vec::new(), from));
+        }
+        if max == Some(0) {
+            return Ok(out);
+        }
+        // Depth-first over (node reached, chain so far, next edge index).
+        let mut stack: Vec<ChainFrame> = vec![(from, self.edges(from, x), 0)];
+        let mut chain: Vec<EdgeId> = Vec::new();
+        let mut held = 0usize;
+        while let Some((_, edges, pos)) = stack.last_mut() {
+            self.ctx.guard.tick()?;
+            let Some(&(e, next)) = edges.get(*pos) else {
+                stack.pop();
+                chain.pop();
+                continue;
+            };
+            *pos += 1;
+            if chain.contains(&e)
+                || self.used(&x.distinct_from, e)
+                || !self.type_ok(&x.types, e)
+                || !self.rel_props_ok(&x.rel_props, props, e)
+            {
+                continue;
+            }
+            chain.push(e);
+            let len = chain.len() as u64;
+            if len >= min.max(1) {
+                held += chain.len() + 1;
+                self.ctx.guard.charge(chain.len() + 1)?;
+                out.push((chain.clone(), next));
+            }
+            if max.is_none_or(|m| len < m) {
+                let edges = self.edges(next, x);
+                stack.push((next, edges, 0));
+            } else {
+                chain.pop();
+            }
+        }
+        self.ctx.guard.release(held);
+        Ok(out)
+    }
+
+    /// The shortest chains from `a` to `b`: all of them by a layered search
+    /// from `a`, or one by a search from both ends.
+    fn shortest(
+        &self,
+        a: NodeId,
+        b: NodeId,
+        s: &Shortest,
+        props: &[Value],
+    ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
+        let (min, max) = s.range;
+        if a == b {
+            return Ok(if min == 0 {
+                vec![Vec::new()]
+            } else {
+                Vec::new()
+            });
+        }
+        let x = Expand {
+            from: s.from,
+            rel: s.rel,
+            to: s.to,
+            rel_bound: false,
+            to_bound: true,
+            direction: s.direction,
+            types: s.types.clone(),
+            rel_props: s.rel_props.clone(),
+            range: None,
+            to_filter: EntityFilter::default(),
+            distinct_from: Vec::new(),
+            reversed: false,
+        };
+        if !s.all {
+            return self.bidirectional(a, b, &x, s, props);
+        }
+        // Breadth-first from `a`, remembering every parent edge of a node
+        // reached at its first depth, until the layer that reaches `b`.
+        let mut parents: HashMap<NodeId, Vec<(EdgeId, NodeId)>> = HashMap::new();
+        let mut depth_of: HashMap<NodeId, u64> = HashMap::from([(a, 0)]);
+        let mut frontier: VecDeque<NodeId> = VecDeque::from([a]);
+        let mut depth = 0u64;
+        let mut reached = false;
+        while !frontier.is_empty() && !reached && max.is_none_or(|m| depth < m) {
+            depth += 1;
+            let mut next_layer = Vec::new();
+            for n in frontier.drain(..) {
+                for (e, other) in self.edges(n, &x) {
+                    self.ctx.guard.tick()?;
+                    if !self.type_ok(&s.types, e) || !self.rel_props_ok(&s.rel_props, props, e) {
+                        continue;
+                    }
+                    match depth_of.get(&other) {
+                        Some(&d) if d < depth => continue,
+                        Some(_) => {}
+                        None => {
+                            depth_of.insert(other, depth);
+                            next_layer.push(other);
+                        }
+                    }
+                    parents.entry(other).or_default().push((e, n));
+                    if other == b {
+                        reached = true;
+                    }
+                }
+            }
+            self.ctx.guard.charge(next_layer.len())?;
+            frontier.extend(next_layer);
+        }
+        if !reached {
+            return Ok(Vec::new());
+        }
+        // Walk the parents back from `b`; one path unless all are asked for.
+        let mut out = Vec::new();
+        let mut stack: Vec<(NodeId, Vec<EdgeId>)> = vec![(b, Vec::new())];
+        while let Some((n, chain)) = stack.pop() {
+            self.ctx.guard.tick()?;
+            if n == a {
+                let mut chain = chain;
+                chain.reverse();
+                out.push(chain);
+                if !s.all {
+                    break;
+                }
+                continue;
+            }
+            let mut seen = HashSet::new();
+            for &(e, p) in parents.get(&n).map_or(&[][..], |v| v.as_slice()) {
+                if !seen.insert(e) || chain.contains(&e) {
+                    continue;
+                }
+                let mut c = chain.clone();
+                c.push(e);
+                stack.push((p, c));
+            }
+        }
+        Ok(out)
+    }
+
+    /// One shortest chain from `a` to `b` by a breadth-first search from both
+    /// ends, always growing the smaller frontier by a whole layer.
+    fn bidirectional(
+        &self,
+        a: NodeId,
+        b: NodeId,
+        forward: &Expand,
+        s: &Shortest,
+        props: &[Value],
+    ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
+        let mut backward = forward.clone();
+        backward.direction = match forward.direction {
+            crate::graph::Direction::Outgoing => crate::graph::Direction::Incoming,
+            crate::graph::Direction::Incoming => crate::graph::Direction::Outgoing,
+            crate::graph::Direction::Both => crate::graph::Direction::Both,
+        };
+        // Each side: node -> the edge and node it was reached from.
+        let mut seen_f: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(a, None)]);
+        let mut seen_b: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(b, None)]);
+        let mut front_f = vec![a];
+        let mut front_b = vec![b];
+        let mut hops = 0u64;
+        let mut meet = None;
+        while meet.is_none() && !front_f.is_empty() && !front_b.is_empty() {
+            if s.range.1.is_some_and(|m| hops >= m) {
+                break;
+            }
+            hops += 1;
+            let grow_forward = front_f.len() <= front_b.len();
+            let (front, seen, other, x) = if grow_forward {
+                (&mut front_f, &mut seen_f, &seen_b, forward)
+            } else {
+                (&mut front_b, &mut seen_b, &seen_f, &backward)
+            };
+            let mut next = Vec::new();
+            'layer: for &n in front.iter() {
+                for (e, m) in self.edges(n, x) {
+                    self.ctx.guard.tick()?;
+                    if seen.contains_key(&m)
+                        || !self.type_ok(&s.types, e)
+                        || !self.rel_props_ok(&s.rel_props, props, e)
+                    {
+                        continue;
+                    }
+                    seen.insert(m, Some((e, n)));
+                    if other.contains_key(&m) {
+                        meet = Some(m);
+                        break 'layer;
+                    }
+                    next.push(m);
+                }
+            }
+            self.ctx.guard.charge(next.len())?;
+            *front = next;
+        }
+        let Some(meet) = meet else {
+            return Ok(Vec::new());
+        };
+        let mut chain = Vec::new();
+        let mut n = meet;
+        while let Some(Some((e, p))) = seen_f.get(&n) {
+            chain.push(*e);
+            n = *p;
+        }
+        chain.reverse();
+        let mut n = meet;
+        while let Some(Some((e, p))) = seen_b.get(&n) {
+            chain.push(*e);
+            n = *p;
+        }
+        Ok(vec![chain])
+    }
+
+    /// Takes the next candidate of the top frame that passes its checks and
+    /// binds it; false when the frame is exhausted.
+    fn advance(&mut self) -> Result<bool, QueryError> {
+        let depth = self.stack.len();
+        let Some(step) = depth
+            .checked_sub(1)
+            .and_then(|d| self.steps.get(d))
+            .copied()
+        else {
+            return Ok(false);
+        };
+        loop {
+            self.ctx.guard.tick()?;
+            let Some(frame) = self.stack.last_mut() else {
+                return Ok(false);
+            };
+            let pos = frame.pos;
+            frame.pos += 1;
+            let frame = &self.stack[depth - 1];
+            match (step, &frame.candidates) {
+                (Step::Node { slot, filter, .. }, Candidates::Nodes(c)) => {
+                    let Some(&n) = c.get(pos) else {
+                        return Ok(false);
+                    };
+                    if self.node_ok(filter, &frame.props, n) {
+                        self.row[*slot] = Value::Node(n);
+                        return Ok(true);
+                    }
+                }
+                (Step::Expand(x), Candidates::Edges(c)) => {
+                    let Some(&(e, n)) = c.get(pos) else {
+                        return Ok(false);
+                    };
+                    let ok = self.type_ok(&x.types, e)
+                        && !self.used(&x.distinct_from, e)
+                        && (!x.rel_bound
+                            || matches!(&self.row[x.rel], Value::Relationship(r) if *r == e))
+                        && self.rel_props_ok(&x.rel_props, &frame.props, e)
+                        && self.to_ok(x, &frame.to_props, n);
+                    if ok {
+                        self.row[x.rel] = Value::Relationship(e);
+                        self.row[x.to] = Value::Node(n);
+                        return Ok(true);
+                    }
+                }
+                (Step::Expand(x), Candidates::Chains(c)) => {
+                    let Some((chain, n)) = c.get(pos) else {
+                        return Ok(false);
+                    };
+                    if !self.to_ok(x, &frame.to_props, *n) {
+                        continue;
+                    }
+                    let mut list: Vec<Value> =
+                        chain.iter().map(|e| Value::Relationship(*e)).collect();
+                    if x.reversed {
+                        list.reverse();
+                    }
+                    let value = Value::List(list);
+                    if x.rel_bound && self.row[x.rel].equals(&value) != Some(true) {
+                        continue;
+                    }
+                    let n = *n;
+                    self.row[x.rel] = value;
+                    self.row[x.to] = Value::Node(n);
+                    return Ok(true);
+                }
+                (Step::Shortest(s), Candidates::Paths(c)) => {
+                    let Some(chain) = c.get(pos) else {
+                        return Ok(false);
+                    };
+                    let Value::Node(start) = self.row[s.from] else {
+                        return Ok(false);
+                    };
+                    let path = walk(self.ctx.graph, start, chain);
+                    let rels = Value::List(chain.iter().map(|e| Value::Relationship(*e)).collect());
+                    self.row[s.rel] = rels;
+                    self.row[s.path] = Value::Path(path);
+                    return Ok(true);
+                }
+                _ => return Ok(false),
+            }
+        }
+    }
+
+    fn to_ok(&self, x: &Expand, to_props: &[Value], n: NodeId) -> bool {
+        (!x.to_bound || matches!(&self.row[x.to], Value::Node(m) if *m == n))
+            && self.node_ok(&x.to_filter, to_props, n)
+    }
+
+    /// Builds the named paths of a complete match.
+    fn bind_paths(&mut self) {
+        for &(slot, parts) in &self.paths {
+            let path = self.ctx.path(parts, &self.row);
+            self.row[*slot] = path;
+        }
+    }
+
+    fn next_match(&mut self) -> Result<Option<Row>, QueryError> {
+        if !self.started {
+            self.started = true;
+            if self.steps.is_empty() {
+                self.bind_paths();
+                return self.accept();
+            }
+            self.push_frame()?;
+        }
+        while !self.stack.is_empty() {
+            if self.advance()? {
+                if self.stack.len() == self.steps.len() {
+                    self.bind_paths();
+                    if let Some(row) = self.accept()? {
+                        return Ok(Some(row));
+                    }
+                } else {
+                    self.push_frame()?;
+                }
+            } else {
+                self.pop_frame();
+            }
+        }
+        Ok(None)
+    }
+
+    /// The current row if it passes the clause's `WHERE`.
+    fn accept(&mut self) -> Result<Option<Row>, QueryError> {
+        let keep = match self.filter {
+            Some(f) => matches!(self.ctx.eval(f, &self.row)?, Value::Bool(true)),
+            None => true,
+        };
+        if keep {
+            self.found = true;
+            Ok(Some(self.row.clone()))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+impl Iterator for Matcher<'_> {
+    type Item = Result<Row, QueryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_match() {
+            Ok(Some(row)) => Some(Ok(row)),
+            Ok(None) => {
+                self.done = true;
+                while !self.stack.is_empty() {
+                    self.pop_frame();
+                }
+                if self.optional && !self.found {
+                    let mut row = std::mem::take(&mut self.row);
+                    for &s in self.new_slots {
+                        row[s] = Value::Null;
+                    }
+                    Some(Ok(row))
+                } else {
+                    None
+                }
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+impl Drop for Matcher<'_> {
+    fn drop(&mut self) {
+        self.ctx.guard.release(self.charged);
+    }
+}
+
+/// The path that starts at `start` and follows `chain`.
+pub fn walk(graph: &Graph, start: NodeId, chain: &[EdgeId]) -> Path {
+    let mut nodes = vec![start];
+    let mut cur = start;
+    for &e in chain {
+        if let Some(r) = graph.edge(e) {
+            cur = if r.source() == cur {
+                r.target()
+            } else {
+                r.source()
+            };
+        }
+        nodes.push(cur);
+    }
+    Path {
+        nodes,
+        relationships: chain.to_vec(),
+    }
+}

@@ -1,0 +1,477 @@
+//! The analyst's who-met-whom questions on a small graph that reproduces the
+//! seed article's facts (spec/extraction.md), through `query::run`, with
+//! the expected tables; `EXPLAIN` snapshots showing index use; and the
+//! limits (cancellation, memory budget) and the statement-by-statement
+//! error contract.
+//!
+//! Snapshots are refreshed with `UPDATE_EXPECT=1 cargo test --test query`.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use expect_test::{Expect, expect};
+use newsgraph::graph::Graph;
+use newsgraph::output;
+use newsgraph::query::{self, RunOptions, StatementOutcome};
+
+/// The seed article's facts as the builder should read them.
+const SEED: &str = "
+CREATE (china:Country {name: 'China'}),
+       (japan:Country {name: 'Japan'}),
+       (embassy:Organization {name: 'Japanese Embassy'}),
+       (beijing:Place {name: 'Beijing'}),
+       (liu:Person {name: 'Liu Zhenmin', title: 'Assistant Foreign Minister', aliases: ['Liu']}),
+       (hu:Person {name: 'Hu Jintao', title: 'President', aliases: ['Hu', 'President Hu']}),
+       (wen:Person {name: 'Wen Jiabao', title: 'Premier', aliases: ['Wen']}),
+       (wu:Person {name: 'Wu Bangguo', title: 'top legislator'}),
+       (noda:Person {name: 'Yoshihiko Noda', title: 'Prime Minister', aliases: ['Noda']}),
+       (liu)-[:OFFICIAL_OF {title: 'Assistant Foreign Minister'}]->(china),
+       (hu)-[:OFFICIAL_OF {title: 'President'}]->(china),
+       (wen)-[:OFFICIAL_OF {title: 'Premier'}]->(china),
+       (wu)-[:OFFICIAL_OF {title: 'top legislator'}]->(china),
+       (noda)-[:OFFICIAL_OF {title: 'Prime Minister'}]->(japan),
+       (china)-[:CONDOLED {year: 2011}]->(japan),
+       (hu)-[:VISITED {year: 2011}]->(embassy),
+       (hu)-[:CONDOLED {year: 2011}]->(japan),
+       (wen)-[:VISITED {year: 2011}]->(japan),
+       (wen)-[:CONDOLED {year: 2011}]->(japan),
+       (noda)-[:VISITED {year: 2011, month: 12}]->(china),
+       (hu)-[:MET {year: 2011, month: 12}]->(noda),
+       (wu)-[:MET {year: 2011, month: 12}]->(noda),
+       (wen)-[:MET {year: 2011, month: 12}]->(noda),
+       (china)-[:TRADED_WITH {amount: 300000000000, currency: 'USD', year: 2011}]->(japan),
+       (embassy)-[:LOCATED_IN]->(beijing)
+";
+
+fn seed() -> Graph {
+    let mut graph = Graph::new();
+    for outcome in query::run(&mut graph, SEED, &RunOptions::default()) {
+        if let Err(e) = outcome.result {
+            panic!("the seed does not load: {e:?}");
+        }
+    }
+    graph
+}
+
+/// Each statement's table, or its error as `Kind/Code at OFFSET: message`.
+fn render(graph: &Graph, outcomes: &[StatementOutcome]) -> String {
+    let mut out = String::new();
+    for o in outcomes {
+        match &o.result {
+            Ok(r) => {
+                out.push_str(&output::table::render(graph, r, 100));
+                out.push('\n');
+            }
+            Err(e) => out.push_str(&format!(
+                "{}/{} at {}..{}: {}\n",
+                e.code.kind().name(),
+                e.code.name(),
+                e.span.start,
+                e.span.end,
+                e.message
+            )),
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn check(q: &str, expect: Expect) {
+    let mut graph = seed();
+    let outcomes = query::run(&mut graph, q, &RunOptions::default());
+    expect.assert_eq(&render(&graph, &outcomes));
+}
+
+#[track_caller]
+fn check_explain(q: &str, expect: Expect) {
+    let graph = seed();
+    let text = query::explain(&graph, q).unwrap_or_else(|e| format!("{e:?}"));
+    expect.assert_eq(&text);
+}
+
+#[test]
+fn who_met_noda() {
+    check(
+        "MATCH (p:Person)-[:MET]-(:Person {name: 'Yoshihiko Noda'}) RETURN p.name AS who, p.title AS title ORDER BY who",
+        expect![[r#"
+            ┌────────────┬────────────────┐
+            │ who        ┆ title          │
+            ╞════════════╪════════════════╡
+            │ Hu Jintao  ┆ President      │
+            │ Wen Jiabao ┆ Premier        │
+            │ Wu Bangguo ┆ top legislator │
+            └────────────┴────────────────┘
+            3 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn chinese_officials_who_met_japanese_officials() {
+    check(
+        "MATCH (:Country {name: 'China'})<-[:OFFICIAL_OF]-(a:Person)-[:MET]-(b:Person)-[:OFFICIAL_OF]->(:Country {name: 'Japan'})
+         RETURN a.name AS chinese, b.name AS japanese ORDER BY chinese",
+        expect![[r#"
+            ┌────────────┬────────────────┐
+            │ chinese    ┆ japanese       │
+            ╞════════════╪════════════════╡
+            │ Hu Jintao  ┆ Yoshihiko Noda │
+            │ Wen Jiabao ┆ Yoshihiko Noda │
+            │ Wu Bangguo ┆ Yoshihiko Noda │
+            └────────────┴────────────────┘
+            3 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn shortest_chain_of_meetings() {
+    check(
+        "MATCH (a:Person {name: 'Hu Jintao'}), (b:Person {name: 'Wen Jiabao'}),
+               p = shortestPath((a)-[:MET*]-(b))
+         RETURN [n IN nodes(p) | n.name] AS chain, length(p) AS hops",
+        expect![[r#"
+            ┌───────────────────────────────────────────────┬──────┐
+            │ chain                                         ┆ hops │
+            ╞═══════════════════════════════════════════════╪══════╡
+            │ ["Hu Jintao", "Yoshihiko Noda", "Wen Jiabao"] ┆ 2    │
+            └───────────────────────────────────────────────┴──────┘
+            1 row
+
+        "#]],
+    );
+}
+
+#[test]
+fn all_shortest_chains() {
+    check(
+        "MATCH (a:Person {name: 'Hu Jintao'}), (b:Person {name: 'Wu Bangguo'}),
+               p = allShortestPaths((a)-[:MET|OFFICIAL_OF*]-(b))
+         RETURN [n IN nodes(p) | n.name] AS chain ORDER BY chain",
+        expect![[r#"
+            ┌───────────────────────────────────────────────┐
+            │ chain                                         │
+            ╞═══════════════════════════════════════════════╡
+            │ ["Hu Jintao", "China", "Wu Bangguo"]          │
+            │ ["Hu Jintao", "Yoshihiko Noda", "Wu Bangguo"] │
+            └───────────────────────────────────────────────┘
+            2 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn most_meetings() {
+    check(
+        "MATCH (p:Person)-[m:MET]-() RETURN p.name AS who, count(m) AS meetings ORDER BY meetings DESC, who LIMIT 2",
+        expect![[r#"
+            ┌────────────────┬──────────┐
+            │ who            ┆ meetings │
+            ╞════════════════╪══════════╡
+            │ Yoshihiko Noda ┆ 3        │
+            │ Hu Jintao      ┆ 1        │
+            └────────────────┴──────────┘
+            2 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn who_condoled_japan() {
+    check(
+        "MATCH (x)-[:CONDOLED]->(:Country {name: 'Japan'}) RETURN labels(x)[0] AS kind, x.name AS who ORDER BY who",
+        expect![[r#"
+            ┌─────────┬────────────┐
+            │ kind    ┆ who        │
+            ╞═════════╪════════════╡
+            │ Country ┆ China      │
+            │ Person  ┆ Hu Jintao  │
+            │ Person  ┆ Wen Jiabao │
+            └─────────┴────────────┘
+            3 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn visits_and_meetings_of_one_person() {
+    check(
+        "MATCH (p:Person {name: 'Yoshihiko Noda'})
+         OPTIONAL MATCH (p)-[:VISITED]->(place)
+         OPTIONAL MATCH (p)-[:MET]-(other)
+         RETURN p.name, collect(DISTINCT place.name) AS visited, count(DISTINCT other) AS met",
+        expect![[r#"
+            ┌────────────────┬───────────┬─────┐
+            │ p.name         ┆ visited   ┆ met │
+            ╞════════════════╪═══════════╪═════╡
+            │ Yoshihiko Noda ┆ ["China"] ┆ 3   │
+            └────────────────┴───────────┴─────┘
+            1 row
+
+        "#]],
+    );
+}
+
+#[test]
+fn trade_partners() {
+    check(
+        "MATCH (a:Country)-[t:TRADED_WITH]-(b:Country) WHERE a.name < b.name
+         RETURN a.name, b.name, t.amount / 1000000000 AS billions, t.currency",
+        expect![[r#"
+            ┌────────┬────────┬──────────┬────────────┐
+            │ a.name ┆ b.name ┆ billions ┆ t.currency │
+            ╞════════╪════════╪══════════╪════════════╡
+            │ China  ┆ Japan  ┆ 300      ┆ USD        │
+            └────────┴────────┴──────────┴────────────┘
+            1 row
+
+        "#]],
+    );
+}
+
+#[test]
+fn name_prefix_and_regex() {
+    check(
+        "MATCH (p:Person) WHERE p.name STARTS WITH 'W' OR p.name =~ 'Y.*Noda' RETURN p.name ORDER BY p.name",
+        expect![[r#"
+            ┌────────────────┐
+            │ p.name         │
+            ╞════════════════╡
+            │ Wen Jiabao     │
+            │ Wu Bangguo     │
+            │ Yoshihiko Noda │
+            └────────────────┘
+            3 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn writes_count_their_effects() {
+    check(
+        "MATCH (n:Person {name: 'Yoshihiko Noda'}) SET n.title = 'former Prime Minister', n:Leader RETURN n.title;
+         MATCH (n:Leader) REMOVE n:Leader RETURN count(n) AS n;
+         MERGE (c:Country {name: 'Russia'}) ON CREATE SET c.created = true RETURN c.created;
+         MERGE (c:Country {name: 'Russia'}) ON MATCH SET c.matched = true RETURN c.matched;
+         MATCH (c:Country {name: 'Russia'}) DETACH DELETE c",
+        expect![[r#"
+            ┌───────────────────────┐
+            │ n.title               │
+            ╞═══════════════════════╡
+            │ former Prime Minister │
+            └───────────────────────┘
+            1 row
+            1 label added, 1 property set, 1 property removed
+
+            ┌───┐
+            │ n │
+            ╞═══╡
+            │ 1 │
+            └───┘
+            1 row
+            1 label removed
+
+            ┌───────────┐
+            │ c.created │
+            ╞═══════════╡
+            │ true      │
+            └───────────┘
+            1 row
+            1 node created, 2 properties set
+
+            ┌───────────┐
+            │ c.matched │
+            ╞═══════════╡
+            │ true      │
+            └───────────┘
+            1 row
+            1 property set
+
+            0 rows
+            1 node deleted, 3 properties removed
+
+        "#]],
+    );
+}
+
+#[test]
+fn a_failing_statement_does_not_stop_the_next() {
+    check(
+        "MATCH (a) RETURN b; RETURN 1 AS one; MATCH (n) RETURN n.name AS n LIMIT -1; RETURN 2 AS two",
+        expect![[r#"
+            SyntaxError/UndefinedVariable at 17..18: variable `b` is not defined
+            ┌─────┐
+            │ one │
+            ╞═════╡
+            │ 1   │
+            └─────┘
+            1 row
+
+            SyntaxError/NegativeIntegerArgument at 72..74: LIMIT needs a non-negative integer
+            ┌─────┐
+            │ two │
+            ╞═════╡
+            │ 2   │
+            └─────┘
+            1 row
+
+        "#]],
+    );
+}
+
+#[test]
+fn semantic_errors_point_at_their_variable() {
+    check(
+        "MATCH (a)-[r]->(b) MATCH (r) RETURN r;
+         MATCH (a) WITH a.name RETURN 1;
+         RETURN count(count(*));
+         CREATE (a)-[:T|U]->(b);
+         CREATE (a)-[:T]-(b);
+         RETURN nosuchfunction(1)",
+        expect![[r#"
+            SyntaxError/VariableTypeConflict at 26..27: variable `r` is not a node
+            SyntaxError/NoExpressionAlias at 63..69: an expression in WITH needs an alias (AS name)
+            SyntaxError/NestedAggregation at 102..110: an aggregate cannot contain another
+            SyntaxError/NoSingleRelationshipType at 132..141: a relationship to create needs exactly one type
+            SyntaxError/RequiresDirectedRelationship at 165..171: a relationship to create needs a direction
+            SyntaxError/UnknownFunction at 192..206: unknown function `nosuchfunction`
+        "#]],
+    );
+}
+
+#[test]
+fn explain_uses_the_name_index() {
+    check_explain(
+        "MATCH (p:Person)-[:MET]-(:Person {name: 'Yoshihiko Noda'}) RETURN p.name",
+        expect![[r#"
+            Match
+              NodeByNameIndex (anon_2:Person {name: "Yoshihiko Noda"}) name = "Yoshihiko Noda"
+              Expand (anon_2)-[anon_1:MET]-(p:Person)
+            Project p.name
+            Columns p.name"#]],
+    );
+}
+
+#[test]
+fn explain_uses_a_label_scan_and_typed_expansion() {
+    check_explain(
+        "MATCH (c:Country)<-[:OFFICIAL_OF]-(p) WHERE c.name = 'China' RETURN p.name ORDER BY p.name LIMIT 3",
+        expect![[r#"
+            Match WHERE (c.name = "China")
+              NodeByLabelScan (c:Country) :Country
+              Expand (c)<-[anon_1:OFFICIAL_OF]-(p)
+            Project p.name
+            Top 3 by p.name
+            Limit 3
+            Columns p.name"#]],
+    );
+}
+
+#[test]
+fn explain_shortest_path() {
+    check_explain(
+        "MATCH (a {name: 'Hu Jintao'}), (b {name: 'Wu Bangguo'}), p = shortestPath((a)-[:MET*..6]-(b)) RETURN p",
+        expect![[r#"
+            Match
+              NodeByNameIndex (a {name: "Hu Jintao"}) name = "Hu Jintao"
+              NodeByNameIndex (b {name: "Wu Bangguo"}) name = "Wu Bangguo"
+              ShortestPath (a)-[anon_2:MET]-(b) bidirectional BFS
+            Project p
+            Columns p"#]],
+    );
+}
+
+#[test]
+fn profile_counts_rows_per_operator() {
+    check(
+        "PROFILE MATCH (p:Person)-[:MET]->(q) RETURN q.name AS name, count(*) AS n",
+        expect![[r#"
+            ┌──────────────────────────────────────────────────────────────────────────────────┐
+            │ plan                                                                             │
+            ╞══════════════════════════════════════════════════════════════════════════════════╡
+            │ Match  [3 rows]                                                                  │
+            │   NodeByLabelScan (p:Person) :Person                                             │
+            │   Expand (p)-[anon_1:MET]->(q)                                                   │
+            │ Aggregate keys [q.name AS name] aggregates [count(*)] then anon_4 AS n  [1 rows] │
+            │ Columns name, n                                                                  │
+            └──────────────────────────────────────────────────────────────────────────────────┘
+            1 row
+
+        "#]],
+    );
+}
+
+#[test]
+fn a_cancelled_query_stops() {
+    let mut graph = Graph::new();
+    // A clique of 12 nodes has astronomically many relationship chains.
+    query::run(
+        &mut graph,
+        "UNWIND range(1, 12) AS i CREATE (:N {i: i});
+         MATCH (a:N), (b:N) WHERE a.i < b.i CREATE (a)-[:R]->(b)",
+        &RunOptions::default(),
+    );
+    let cancel = Arc::new(AtomicBool::new(true));
+    let options = RunOptions {
+        cancel: Some(cancel),
+        ..RunOptions::default()
+    };
+    let outcomes = query::run(
+        &mut graph,
+        "MATCH p = (a)-[*]-(b) RETURN count(p)",
+        &options,
+    );
+    expect![[r#"
+        Interrupted/Cancelled at 0..37: the query was cancelled
+    "#]]
+    .assert_eq(&render(&graph, &outcomes));
+}
+
+#[test]
+fn a_memory_budget_stops_a_big_sort() {
+    let mut graph = Graph::new();
+    let options = RunOptions {
+        memory_budget: Some(64 * 1024),
+        ..RunOptions::default()
+    };
+    let outcomes = query::run(
+        &mut graph,
+        "UNWIND range(1, 100000) AS i WITH i ORDER BY i DESC RETURN count(i)",
+        &options,
+    );
+    expect![[r#"
+        Interrupted/MemoryLimit at 0..67: the query needs more than its memory budget of 65536 bytes
+    "#]]
+    .assert_eq(&render(&graph, &outcomes));
+}
+
+#[test]
+fn parameters_are_read() {
+    let mut graph = seed();
+    let mut options = RunOptions::default();
+    options
+        .params
+        .insert("who".into(), query::Value::from("Hu Jintao"));
+    let outcomes = query::run(
+        &mut graph,
+        "MATCH (p:Person {name: $who})-[:MET]->(q) RETURN q.name AS met; RETURN $missing",
+        &options,
+    );
+    expect![[r#"
+        ┌────────────────┐
+        │ met            │
+        ╞════════════════╡
+        │ Yoshihiko Noda │
+        └────────────────┘
+        1 row
+
+        ParameterMissing/MissingParameter at 64..79: parameter $missing was not given
+    "#]]
+    .assert_eq(&render(&graph, &outcomes));
+}

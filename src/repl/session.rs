@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use super::complete::FUNCTIONS;
+use super::complete::{FUNCTIONS, KEYWORDS};
 use super::highlight::CONTINUATION_INDENT;
 use super::lex::{self, Kind};
 use super::render;
@@ -27,7 +27,7 @@ use crate::extract::IngestReport;
 use crate::graph::Graph;
 use crate::lexicon::Lexicon;
 use crate::output;
-use crate::query::error::{ErrorCode, QueryError};
+use crate::query::error::{ErrorCode, ErrorKind, QueryError};
 use crate::query::value::{QueryResult, Value};
 use crate::query::{self, RunOptions, StatementOutcome};
 
@@ -334,6 +334,15 @@ impl Session {
             return "\rcancelled".to_owned();
         }
         let mut text = render::error(src, e, first_line);
+        let found = src.get(e.span.range()).unwrap_or("").trim();
+        let word = !found.is_empty() && found.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if e.kind() == ErrorKind::SyntaxError
+            && word
+            && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(found))
+            && let Some(best) = suggest::closest(&found.to_uppercase(), KEYWORDS.iter().copied())
+        {
+            text.push_str(&format!("\ndid you mean {best}?"));
+        }
         if e.code == ErrorCode::UnknownFunction {
             let name = src.get(e.span.range()).unwrap_or("");
             let name = name.split('(').next().unwrap_or(name).trim();

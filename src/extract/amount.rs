@@ -88,25 +88,24 @@ pub fn amounts(
                 .iter()
                 .find(|(_, e, _)| *e == base + before.len())
                 .copied()
-            {
-                if let Some(Cue::Currency(c)) = lexicon
+                && let Some(Cue::Currency(c)) = lexicon
                     .cues(p)
                     .iter()
                     .find(|c| matches!(c, Cue::Currency(_)))
-                {
-                    currency = Some(c.clone());
-                    begin = hs - base;
-                }
+            {
+                currency = Some(c.clone());
+                begin = hs - base;
             }
         }
-        if let Some(currency) = currency {
-            if value.is_finite() && value.abs() < 9.0e18 {
-                out.push(Amount {
-                    value: value.round() as i64,
-                    currency,
-                    span: Span::new(base + begin, base + end),
-                });
-            }
+        if let Some(currency) = currency
+            && value.is_finite()
+            && value.abs() < 9.0e18
+        {
+            out.push(Amount {
+                value: value.round() as i64,
+                currency,
+                span: Span::new(base + begin, base + end),
+            });
         }
         i = end.max(i);
     }

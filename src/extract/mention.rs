@@ -232,6 +232,7 @@ fn priority(kind: &EntryKind) -> u8 {
         EntryKind::Modifier => 6,
         EntryKind::Portfolio => 7,
         EntryKind::Head => 8,
+        EntryKind::Region => 9,
     }
 }
 
@@ -240,6 +241,13 @@ const PARTICLES: [&str; 10] = [
 ];
 const CONNECTORS: [&str; 5] = ["of", "for", "to", "the", "and"];
 
+/// Marks tokens `a..b` as used by a mention.
+fn mark(consumed: &mut [bool], a: usize, b: usize) {
+    for c in consumed.iter_mut().take(b).skip(a) {
+        *c = true;
+    }
+}
+
 /// Strips a possessive ending: "Japan's" -> ("Japan", true); "Mattis'" too.
 pub fn strip_possessive(w: &str) -> (&str, bool) {
     for suffix in ["'s", "’s"] {
@@ -247,10 +255,10 @@ pub fn strip_possessive(w: &str) -> (&str, bool) {
             return (s, true);
         }
     }
-    if let Some(s) = w.strip_suffix('\'').or_else(|| w.strip_suffix('’')) {
-        if s.ends_with('s') {
-            return (s, true);
-        }
+    if let Some(s) = w.strip_suffix('\'').or_else(|| w.strip_suffix('’'))
+        && s.ends_with('s')
+    {
+        return (s, true);
     }
     (w, false)
 }
@@ -281,7 +289,9 @@ pub struct SentenceMentions {
     pub ties: Vec<Tie>,
 }
 
-/// Reads the mentions of sentence `si` of `doc`, adding entities.
+/// Reads the mentions of sentence `si` of `doc`, adding entities; matches
+/// inside `skip` (money: "U.S. dollars") are not mentions.
+#[allow(clippy::too_many_arguments)]
 pub fn sentence_mentions(
     lex: &Lexicon,
     doc: &Document,
@@ -290,6 +300,7 @@ pub fn sentence_mentions(
     ents: &mut Entities,
     entity_hits: &[(usize, usize, usize)],
     group_hits: &[(usize, usize, GroupKind)],
+    skip: &[(usize, usize)],
 ) -> SentenceMentions {
     let toks = &sent.tokens;
     let n = toks.len();
@@ -301,6 +312,10 @@ pub fn sentence_mentions(
     // Gazetteer items over tokens.
     let mut gaz: Vec<Gaz> = Vec::new();
     for &(s, e, p) in entity_hits {
+        // "U.S. dollars" is money, not the country.
+        if skip.iter().any(|&(a, b)| s >= a && e <= b) {
+            continue;
+        }
         let (Some(ts), Some(te)) = (tok_of_start(s), tok_of_end(e)) else {
             continue;
         };
@@ -363,7 +378,7 @@ pub fn sentence_mentions(
     let mut orgs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < n {
-        if kind_at(i) == Some(&EntryKind::Head) && is_cap(i) {
+        if matches!(kind_at(i), Some(EntryKind::Head | EntryKind::Region)) && is_cap(i) {
             let mut s = i;
             while s > 0 {
                 let p = s - 1;
@@ -404,6 +419,7 @@ pub fn sentence_mentions(
         i += 1;
     }
     let in_org = |i: usize| orgs.iter().any(|&(s, e)| i >= s && i < e);
+    let is_region = |(_, e): (usize, usize)| kind_at(e - 1) == Some(&EntryKind::Region);
 
     let mut mentions: Vec<Mention> = Vec::new();
     let mut ties: Vec<Tie> = Vec::new();
@@ -434,6 +450,7 @@ pub fn sentence_mentions(
                         | EntryKind::Modifier
                         | EntryKind::Portfolio
                         | EntryKind::Head
+                        | EntryKind::Region
                         | EntryKind::Country
                         | EntryKind::Demonym
                         | EntryKind::Organization
@@ -470,7 +487,9 @@ pub fn sentence_mentions(
                 j = k;
                 continue;
             }
-            if in_org(k) || (is_cap(k) && kind_at(j) == Some(&EntryKind::Head)) {
+            if in_org(k)
+                || (is_cap(k) && matches!(kind_at(j), Some(EntryKind::Head | EntryKind::Region)))
+            {
                 j = k;
                 continue;
             }
@@ -510,7 +529,8 @@ pub fn sentence_mentions(
             }
             let w = lower(j);
             let next_gaz = at.get(j + 1).copied().flatten().is_some()
-                || (lower(j + 1) == "the" && (at.get(j + 2).copied().flatten().is_some() || in_org(j + 2)));
+                || (lower(j + 1) == "the"
+                    && (at.get(j + 2).copied().flatten().is_some() || in_org(j + 2)));
             if (CONNECTORS.contains(&w.as_str()) && w != "and" && next_gaz)
                 || (w == "the" && is_cap(j + 1))
                 || (w == "," && kind_at(j + 1) == Some(&EntryKind::Portfolio))
@@ -544,23 +564,27 @@ pub fn sentence_mentions(
         let mut seg: Option<(usize, usize, bool)> = None;
         while k < b {
             let prev = if k > a { lower(k - 1) } else { String::new() };
-            let blocked = prev == "to" || prev == "for";
+            let prev2 = if k > a + 1 {
+                lower(k - 2)
+            } else {
+                String::new()
+            };
+            // "Ambassador to (the) X", "Minister for X": not X's official.
+            let blocked = prev == "to"
+                || prev == "for"
+                || (prev == "the" && (prev2 == "to" || prev2 == "for"));
             if let Some(gi) = at[k] {
                 let g = &gaz[gi];
                 match g.entry.kind {
-                    EntryKind::Country | EntryKind::Demonym if !blocked => {
-                        if country.is_none() {
-                            country = Some(ents.named(Label::Country, &g.entry.canonical, None));
-                        }
+                    EntryKind::Country | EntryKind::Demonym if !blocked && country.is_none() => {
+                        country = Some(ents.named(Label::Country, &g.entry.canonical, None));
                     }
-                    EntryKind::Organization if !blocked => {
-                        if org.is_none() {
-                            org = Some(ents.named(
-                                Label::Organization,
-                                &g.entry.canonical,
-                                g.entry.country.as_deref(),
-                            ));
-                        }
+                    EntryKind::Organization if !blocked && org.is_none() => {
+                        org = Some(ents.named(
+                            Label::Organization,
+                            &g.entry.canonical,
+                            g.entry.country.as_deref(),
+                        ));
                     }
                     _ => {}
                 }
@@ -580,28 +604,29 @@ pub fn sentence_mentions(
                 k = g.end;
                 continue;
             }
-            if in_org(k) && !blocked {
-                if let Some(&(s, e)) = orgs.iter().find(|&&(s, e)| k >= s && k < e) {
-                    if org.is_none() {
-                        let name = doc
-                            .text
-                            .get(toks[s].span.start as usize..toks[e - 1].span.end as usize)
-                            .unwrap_or("")
-                            .to_string();
-                        org = Some(ents.named(Label::Organization, &name, None));
-                    }
-                    if let Some(sg) = seg.take() {
-                        segments.push(sg);
-                    }
-                    k = e;
-                    continue;
+            if in_org(k)
+                && !blocked
+                && let Some(&(s, e)) = orgs.iter().find(|&&(s, e)| k >= s && k < e)
+            {
+                if org.is_none() && !is_region((s, e)) {
+                    let name = doc
+                        .text
+                        .get(toks[s].span.start as usize..toks[e - 1].span.end as usize)
+                        .unwrap_or("")
+                        .to_string();
+                    org = Some(ents.named(Label::Organization, &name, None));
                 }
-            }
-            let w = lower(k);
-            if !(["of", "and", ","].contains(&w.as_str()) && seg.is_some()) {
                 if let Some(sg) = seg.take() {
                     segments.push(sg);
                 }
+                k = e;
+                continue;
+            }
+            let w = lower(k);
+            if !(["of", "and", ","].contains(&w.as_str()) && seg.is_some())
+                && let Some(sg) = seg.take()
+            {
+                segments.push(sg);
             }
             k += 1;
         }
@@ -630,12 +655,22 @@ pub fn sentence_mentions(
             continue;
         }
         let mut j = i + 1;
-        while j < n && adjacent(j - 1, j) {
-            if name_tok(j) && !in_org(j) {
-                j += 1;
-            } else if PARTICLES.contains(&word(j))
-                && (name_tok(j + 1) || (PARTICLES.contains(&word(j + 1)) && name_tok(j + 2)))
-                && adjacent(j, j + 1)
+        // Inside a name, a capitalised word that would not start one
+        // ("Theresa May", "Nguyen Van An") still belongs to it.
+        let inner_tok = |k: usize| is_cap(k) && !blocks_name(k) && !in_org(k);
+        let glued = |a: usize, b: usize| {
+            toks.get(a)
+                .zip(toks.get(b))
+                .is_some_and(|(x, y)| x.span.end == y.span.start)
+        };
+        while j < n && (adjacent(j - 1, j) || glued(j - 1, j)) {
+            if word(j) == "-" && glued(j - 1, j) && glued(j, j + 1) && inner_tok(j + 1) {
+                // "Bruni-Rossi": a hyphen between two capitalised parts.
+                j += 2;
+            } else if (inner_tok(j) && adjacent(j - 1, j))
+                || (PARTICLES.contains(&word(j))
+                    && (name_tok(j + 1) || (PARTICLES.contains(&word(j + 1)) && name_tok(j + 2)))
+                    && adjacent(j, j + 1))
             {
                 j += 1;
             } else {
@@ -649,15 +684,22 @@ pub fn sentence_mentions(
         // to the title: "Foreign Affairs Koichiro Gemba", "Helmand
         // Province Gulabuddin Mangal".
         let mut s = i;
-        if let Some(h) = (i..j).rev().find(|&k| kind_at(k) == Some(&EntryKind::Head)) {
-            if h + 1 < j {
-                s = h + 1;
-            }
+        if let Some(h) = (i..j)
+            .rev()
+            .find(|&k| matches!(kind_at(k), Some(EntryKind::Head | EntryKind::Region)))
+            && h + 1 < j
+        {
+            s = h + 1;
         }
         while s < j
             && matches!(
                 kind_at(s),
-                Some(EntryKind::Portfolio | EntryKind::Modifier | EntryKind::Head)
+                Some(
+                    EntryKind::Portfolio
+                        | EntryKind::Modifier
+                        | EntryKind::Head
+                        | EntryKind::Region
+                )
             )
         {
             s += 1;
@@ -677,7 +719,10 @@ pub fn sentence_mentions(
                 k += 1;
             }
             let (ce, t) = chain_right(k);
-            if t {
+            // "Nick Clegg, Defence Secretary Liam Fox": the title is the
+            // next person's, not an apposition.
+            let next_is_name = name_tok(ce) && adjacent(ce - 1, ce);
+            if t && !next_is_name {
                 right_title = true;
                 right_chain = Some((k, ce));
                 ext_end = ce;
@@ -686,14 +731,20 @@ pub fn sentence_mentions(
         let mut of_country = None;
         if lower(e) == "of" && !right_title {
             let k = if lower(e + 1) == "the" { e + 2 } else { e + 1 };
-            if let Some(gi) = at.get(k).copied().flatten() {
-                if gaz[gi].entry.kind == EntryKind::Country {
-                    of_country = Some((gaz[gi].entry.canonical.clone(), gaz[gi].end));
-                }
+            if let Some(gi) = at.get(k).copied().flatten()
+                && gaz[gi].entry.kind == EntryKind::Country
+            {
+                of_country = Some((gaz[gi].entry.canonical.clone(), gaz[gi].end));
             }
         }
-        let name_words: Vec<String> = (s..e)
-            .map(|k| name_case(strip_possessive(word(k)).0))
+        let name_text = doc
+            .text
+            .get(toks[s].span.start as usize..toks[e - 1].span.end as usize)
+            .unwrap_or("");
+        let name_words: Vec<String> = strip_possessive(name_text)
+            .0
+            .split_whitespace()
+            .map(name_case)
             .collect();
         let known = name_words
             .iter()
@@ -714,12 +765,13 @@ pub fn sentence_mentions(
         // "the Duke of Edinburgh": a name after "of" is a place, unless
         // a form of address says otherwise.
         let after_of = cs == s && s > 0 && lower(s - 1) == "of";
-        let cued = !after_of && (left_title
-            || right_title
-            || known
-            || (after_person && e - s >= 2)
-            || speaker
-            || subject_start);
+        let cued = !after_of
+            && (left_title
+                || right_title
+                || known
+                || (after_person && e - s >= 2)
+                || speaker
+                || subject_start);
         if !cued {
             i = j;
             continue;
@@ -733,7 +785,7 @@ pub fn sentence_mentions(
         let written = strip_possessive(written).0;
         ents.note(entity, written, span);
         // Gender from the given name or the form of address.
-        if !ents.gender.contains_key(&entity) {
+        if let std::collections::hash_map::Entry::Vacant(e) = ents.gender.entry(entity) {
             let honor = (cs..s).map(&lower).collect::<Vec<_>>();
             let g = if honor
                 .iter()
@@ -749,7 +801,7 @@ pub fn sentence_mentions(
                 name_words.first().and_then(|w| lex.gender(w))
             };
             if let Some(g) = g {
-                ents.gender.insert(entity, g);
+                e.insert(g);
             }
         }
         let mut tie = None;
@@ -758,17 +810,13 @@ pub fn sentence_mentions(
             let (t, ti) = read_chain(cs, s, ents);
             tie = t;
             title = ti;
-            for k in cs..s {
-                consumed[k] = true;
-            }
+            mark(&mut consumed, cs, s);
         }
         if let Some((a, b)) = right_chain {
             let (t, ti) = read_chain(a, b, ents);
             tie = tie.or(t);
             title = title.or(ti);
-            for k in a..b {
-                consumed[k] = true;
-            }
+            mark(&mut consumed, a, b);
         }
         // "Prime Ministers Naoto Kan of Japan and Wen Jiabao of China":
         // the title carries over the coordination.
@@ -779,22 +827,22 @@ pub fn sentence_mentions(
         if title.is_none() && of_country.is_some() {
             title = prev_person.and_then(|p| ents.list[p].title.clone());
         }
-        if let Some((c, end)) = &of_country {
-            if tie.is_none() && (title.is_some() || ents.list[entity].title.is_some()) {
-                tie = Some(ents.named(Label::Country, c, None));
-                for k in e..*end {
-                    consumed[k] = true;
-                }
-                ext_end = *end;
-            }
+        if let Some((c, end)) = &of_country
+            && tie.is_none()
+            && (title.is_some() || ents.list[entity].title.is_some())
+        {
+            tie = Some(ents.named(Label::Country, c, None));
+            mark(&mut consumed, e, *end);
+            ext_end = *end;
         }
         if tie.is_none() && title.is_some() && !ents.tie_of.contains_key(&entity) {
             // "Chinese President Hu Jintao and top legislator Wu Bangguo":
             // the nationality carries over the coordination.
-            if after_person && before == "and" {
-                if let Some(p) = prev_person {
-                    tie = ties.iter().find(|t| t.person == p).map(|t| t.target);
-                }
+            if after_person
+                && before == "and"
+                && let Some(p) = prev_person
+            {
+                tie = ties.iter().find(|t| t.person == p).map(|t| t.target);
             }
             if tie.is_none() {
                 tie = sides.iter().rev().find(|(p, _)| *p < s).map(|(_, c)| *c);
@@ -819,21 +867,20 @@ pub fn sentence_mentions(
                     .unwrap_or_default(),
                 sentence: si,
             });
-        } else if let Some(t) = &title {
-            if !ents.tie_of.contains_key(&entity) {
-                let default = (cs..s)
-                    .filter_map(|k| at[k])
-                    .filter_map(|g| gaz[g].entry.country.clone())
-                    .next()
-                    .map(|c| ents.named(Label::Country, &c, None));
-                ents.untied
-                    .entry(entity)
-                    .or_insert((t.clone(), si, default));
-            }
+        } else if let Some(t) = &title
+            && !ents.tie_of.contains_key(&entity)
+        {
+            let default = (cs..s)
+                .filter_map(|k| at[k])
+                .filter(|&g| gaz[g].entry.kind == EntryKind::Title)
+                .filter_map(|g| gaz[g].entry.country.clone())
+                .next()
+                .map(|c| ents.named(Label::Country, &c, None));
+            ents.untied
+                .entry(entity)
+                .or_insert((t.clone(), si, default));
         }
-        for k in s..e {
-            consumed[k] = true;
-        }
+        mark(&mut consumed, s, e);
         mentions.push(Mention {
             start: s,
             end: e,
@@ -861,11 +908,14 @@ pub fn sentence_mentions(
         let country = at[s]
             .filter(|&g| matches!(gaz[g].entry.kind, EntryKind::Demonym | EntryKind::Country))
             .map(|g| gaz[g].entry.canonical.clone());
-        let ent = ents.named(Label::Organization, &name, country.as_deref());
+        let label = if is_region((s, e)) {
+            Label::Place
+        } else {
+            Label::Organization
+        };
+        let ent = ents.named(label, &name, country.as_deref());
         ents.note(ent, &name, span);
-        for k in s..e {
-            consumed[k] = true;
-        }
+        mark(&mut consumed, s, e);
         mentions.push(Mention {
             start: s,
             end: e,
@@ -874,7 +924,7 @@ pub fn sentence_mentions(
             kind: MentionKind::Entity(ent),
             role: Role::Normal,
             possessive: false,
-            label: Some(Label::Organization),
+            label: Some(label),
         });
         ents.recency.push((si, s, ent, false));
     }
@@ -909,7 +959,7 @@ pub fn sentence_mentions(
             continue;
         }
         let (tie, title) = read_chain(cs, ce, ents);
-        let of_follows = lower(ce) == "of" || lower(ce) == "and";
+        let of_follows = lower(ce) == "of";
         let title = title.unwrap_or_else(|| g.entry.canonical.clone());
         let target = ents
             .by_title(&title, tie)
@@ -920,9 +970,7 @@ pub fn sentence_mentions(
                 end: toks[ce - 1].span.end,
             };
             ents.note(p, strip_possessive(doc.slice(span)).0, span);
-            for x in cs..ce {
-                consumed[x] = true;
-            }
+            mark(&mut consumed, cs, ce);
             mentions.push(Mention {
                 start: cs,
                 end: ce,
@@ -938,24 +986,21 @@ pub fn sentence_mentions(
             // "The message from the Russian President": the state speaks.
             if let Some(x) = (cs..ce)
                 .find(|&x| matches!(kind_at(x), Some(EntryKind::Demonym | EntryKind::Country)))
+                && let Some(gx) = at[x]
             {
-                if let Some(gx) = at[x] {
-                    let c = ents.named(Label::Country, &gaz[gx].entry.canonical, None);
-                    for y in cs..ce {
-                        consumed[y] = true;
-                    }
-                    mentions.push(Mention {
-                        start: x,
-                        end: gaz[gx].end,
-                        ext_start: cs,
-                        ext_end: ce,
-                        kind: MentionKind::Entity(c),
-                        role: Role::Normal,
-                        possessive: false,
-                        label: Some(Label::Country),
-                    });
-                    ents.recency.push((si, x, c, false));
-                }
+                let c = ents.named(Label::Country, &gaz[gx].entry.canonical, None);
+                mark(&mut consumed, cs, ce);
+                mentions.push(Mention {
+                    start: x,
+                    end: gaz[gx].end,
+                    ext_start: cs,
+                    ext_end: ce,
+                    kind: MentionKind::Entity(c),
+                    role: Role::Normal,
+                    possessive: false,
+                    label: Some(Label::Country),
+                });
+                ents.recency.push((si, x, c, false));
             }
         }
         k = ce.max(k + 1);
@@ -1085,27 +1130,27 @@ pub fn sentence_mentions(
                 label: None,
             });
         }
-        if ["two", "both"].contains(&lower(k).as_str()) {
-            if let Some(&(_, _, g)) = group_hits.iter().find(|&&(s, _, g)| {
+        if ["two", "both"].contains(&lower(k).as_str())
+            && let Some(&(_, _, g)) = group_hits.iter().find(|&&(s, _, g)| {
                 g != GroupKind::Collective
                     && toks.get(k + 1).is_some_and(|t| t.span.start as usize == s)
-            }) {
-                let start = if k > 0 && lower(k - 1) == "the" {
-                    k - 1
-                } else {
-                    k
-                };
-                mentions.push(Mention {
-                    start,
-                    end: k + 2,
-                    ext_start: start,
-                    ext_end: k + 2,
-                    kind: MentionKind::Pair(g),
-                    role: Role::Normal,
-                    possessive: false,
-                    label: None,
-                });
-            }
+            })
+        {
+            let start = if k > 0 && lower(k - 1) == "the" {
+                k - 1
+            } else {
+                k
+            };
+            mentions.push(Mention {
+                start,
+                end: k + 2,
+                ext_start: start,
+                ext_end: k + 2,
+                kind: MentionKind::Pair(g),
+                role: Role::Normal,
+                possessive: false,
+                label: None,
+            });
         }
     }
     mentions.sort_by_key(|m| (m.start, m.end));

@@ -107,10 +107,16 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
     let mut scene: Option<PartialDate> = None;
     let mut topic: Option<usize> = None;
     let mut topic_paragraph: Option<u32> = None;
+    let mut quoted = false;
+    let mut paragraph = None;
     let mut last_agent: Option<usize> = None;
     for (si, sent) in doc.sentences.iter().enumerate() {
         let e_hits = hits_in(&entity_hits, sent.span);
         let c_hits = hits_in(&cue_hits, sent.span);
+        if paragraph != Some(sent.paragraph) {
+            quoted = false;
+            paragraph = Some(sent.paragraph);
+        }
         let group_hits: Vec<(usize, usize, GroupKind)> = c_hits
             .iter()
             .filter_map(|&(s, e, p)| {
@@ -120,7 +126,21 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
                 })
             })
             .collect();
-        let sm = mention::sentence_mentions(lex, doc, si, sent, &mut ents, e_hits, &group_hits);
+        let currencies: Vec<(usize, usize)> = c_hits
+            .iter()
+            .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
+            .map(|&(s, e, _)| (s, e))
+            .collect();
+        let sm = mention::sentence_mentions(
+            lex,
+            doc,
+            si,
+            sent,
+            &mut ents,
+            e_hits,
+            &group_hits,
+            &currencies,
+        );
         ties.extend(sm.ties);
         let reference = scene
             .filter(|d| d.get_day().is_some())
@@ -133,6 +153,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             ents: &ents,
             topic,
             topic_paragraph,
+            starts_quoted: quoted,
             last_agent,
             dateline: dateline_entity,
         };
@@ -192,6 +213,14 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent = resolved.get(m.0).and_then(|r| r.first()).copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
+        for t in &sent.tokens {
+            match doc.slice(t.span) {
+                "“" => quoted = true,
+                "”" => quoted = false,
+                "\"" => quoted = !quoted,
+                _ => {}
+            }
+        }
     }
 
     let mut relations: Vec<Relation> = Vec::new();

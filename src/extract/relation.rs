@@ -38,6 +38,9 @@ pub struct Context<'a> {
     pub topic: Option<usize>,
     /// The paragraph of that sentence.
     pub topic_paragraph: Option<u32>,
+    /// Whether the sentence begins inside a quotation that an earlier
+    /// sentence of its paragraph opened.
+    pub starts_quoted: bool,
     /// The first person or country acting in the last sentence that had one.
     pub last_agent: Option<usize>,
     /// The entity the dateline's place stands for.
@@ -85,9 +88,20 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
     // the paragraph's topic, or, in a paragraph's first sentence, forward
     // to the sentence's subject.
     let opener = first_comma.is_some()
-        && ["During", "In", "On", "At", "After", "Before", "While", "Following"]
-            .contains(&word(0));
-    let opener = opener || (["\u{201c}", "\"", "“"].contains(&word(0)) && ["During", "In", "On", "At", "After"].contains(&word(1)));
+        && [
+            "During",
+            "In",
+            "On",
+            "At",
+            "After",
+            "Before",
+            "While",
+            "Following",
+        ]
+        .contains(&word(0));
+    let opener = opener
+        || (["\u{201c}", "\"", "“"].contains(&word(0))
+            && ["During", "In", "On", "At", "After"].contains(&word(1)));
     let persons_here: Vec<(usize, usize)> = mentions
         .iter()
         .filter_map(|m| match m.kind {
@@ -119,37 +133,32 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                 let who = (m.start.saturating_sub(5)..m.start)
                     .rev()
                     .find(|&k| word(k) == "who");
-                if let Some(w) = who {
-                    if let Some(p) = mentions.iter().rev().find(|x| {
+                if let Some(w) = who
+                    && let Some(p) = mentions.iter().rev().find(|x| {
                         x.ext_end <= w
                             && x.ext_end + 1 >= w
                             && matches!(x.kind, MentionKind::Entity(e) if is_person(ents, e))
-                    }) {
-                        if let MentionKind::Entity(e) = p.kind {
+                    })
+                        && let MentionKind::Entity(e) = p.kind {
                             return vec![e];
                         }
-                    }
-                }
                 let new_paragraph = ctx.topic_paragraph != Some(sent.paragraph);
                 let speech = (0..m.start).rev().find(|&k| {
                     ["said", "stated", "says", "added", "noted", "explained", "told"].contains(&word(k))
                 });
-                if let Some(k) = speech {
-                    if let Some(p) = mentions.iter().find(|x| {
+                if let Some(k) = speech
+                    && let Some(p) = mentions.iter().find(|x| {
                         x.ext_end == k && matches!(x.kind, MentionKind::Entity(e) if is_person(ents, e) && compatible(ents, e, female))
-                    }) {
-                        if let MentionKind::Entity(e) = p.kind {
+                    })
+                        && let MentionKind::Entity(e) = p.kind {
                             return vec![e];
                         }
-                    }
-                }
-                if (participial || (opener && new_paragraph)) && first_comma.is_some_and(|c| m.start < c) {
-                    if let Some(&(_, e)) = persons_here.iter().find(|(t, e)| {
+                if (participial || (opener && new_paragraph)) && first_comma.is_some_and(|c| m.start < c)
+                    && let Some(&(_, e)) = persons_here.iter().find(|(t, e)| {
                         first_comma.is_some_and(|c| *t > c) && compatible(ents, *e, female)
                     }) {
                         return vec![e];
                     }
-                }
                 if let Some(&(_, e)) = persons_here
                     .iter()
                     .find(|(t, e)| *t < m.start && compatible(ents, *e, female))
@@ -243,7 +252,7 @@ pub fn relations(
     let label_of = |e: usize| ents.list.get(e).map(|x| x.label);
     // Which tokens are inside quotation marks.
     let mut quoted = Vec::with_capacity(n);
-    let mut inside = false;
+    let mut inside = ctx.starts_quoted;
     for k in 0..n {
         let w = word(k);
         match w {
@@ -261,10 +270,10 @@ pub fn relations(
     let mut mod_cues: Vec<(usize, usize, CueEffect, &[String])> = Vec::new();
     for &(s, e, p) in cue_hits {
         for cue in lex.cues(p) {
-            if let Cue::Modality { effect, types } = cue {
-                if let (Some(ts), Some(te)) = (tok_start(s), tok_end(e)) {
-                    mod_cues.push((ts, te, *effect, types.as_slice()));
-                }
+            if let Cue::Modality { effect, types } = cue
+                && let (Some(ts), Some(te)) = (tok_start(s), tok_end(e))
+            {
+                mod_cues.push((ts, te, *effect, types.as_slice()));
             }
         }
     }
@@ -334,14 +343,25 @@ pub fn relations(
                 }
                 if as_object
                     && m.possessive
-                    && matches!(m.kind, MentionKind::Pronoun { .. } | MentionKind::FirstPerson)
+                    && matches!(
+                        m.kind,
+                        MentionKind::Pronoun { .. } | MentionKind::FirstPerson
+                    )
                 {
                     return false;
                 }
                 if as_object && !rel.symmetric && matches!(m.kind, MentionKind::Pair(_)) {
                     return false;
                 }
-                if quoted.get(m.start).copied().unwrap_or(false) != quoted.get(ts).copied().unwrap_or(false) {
+                if quoted.get(m.start).copied().unwrap_or(false)
+                    != quoted.get(ts).copied().unwrap_or(false)
+                {
+                    return false;
+                }
+                // "we" outside a quote is the publisher, not a participant.
+                if matches!(m.kind, MentionKind::FirstPerson)
+                    && !quoted.get(m.start).copied().unwrap_or(false)
+                {
                     return false;
                 }
                 // "condolences to the family of X": X is not addressed.
@@ -418,24 +438,30 @@ pub fn relations(
                         }
                     }
                     let mut subject_from_right = false;
-                    let opener = ["During", "In", "On", "At", "After", "Before", "While", "Following"]
-                        .contains(&word(0))
+                    let opener = [
+                        "During",
+                        "In",
+                        "On",
+                        "At",
+                        "After",
+                        "Before",
+                        "While",
+                        "Following",
+                    ]
+                    .contains(&word(0))
                         || ["Visiting", "Touring"].contains(&word(0));
                     if left_ents.is_empty() && *frame == Frame::Forward && opener {
                         // "During a trip to Japan, Premier Wen visited ...".
-                        if let Some(c) = (te..n).find(|&k| word(k) == ",") {
-                            if let Some(mi) = mentions
+                        if let Some(c) = (te..n).find(|&k| word(k) == ",")
+                            && let Some(mi) = mentions
                                 .iter()
                                 .position(|m| m.start > c && eligible(m, left_labels, false))
-                            {
-                                left_ents = ents_of(mi, &[], 0)
-                                    .into_iter()
-                                    .filter(|e| {
-                                        label_of(*e).is_some_and(|l| left_labels.contains(&l))
-                                    })
-                                    .collect();
-                                subject_from_right = true;
-                            }
+                        {
+                            left_ents = ents_of(mi, &[], 0)
+                                .into_iter()
+                                .filter(|e| label_of(*e).is_some_and(|l| left_labels.contains(&l)))
+                                .collect();
+                            subject_from_right = true;
                         }
                     }
                     let window = if rel.symmetric { 20 } else { 12 };
@@ -522,12 +548,12 @@ pub fn relations(
                     let labels = &rel.subject;
                     let mut pair: Vec<usize> = Vec::new();
                     for (mi, m) in mentions.iter().enumerate() {
-                        if let MentionKind::Pair(_) = m.kind {
-                            if eligible(m, labels, false) {
-                                pair = resolved.get(mi).cloned().unwrap_or_default();
-                                if pair.len() == 2 {
-                                    break;
-                                }
+                        if let MentionKind::Pair(_) = m.kind
+                            && eligible(m, labels, false)
+                        {
+                            pair = resolved.get(mi).cloned().unwrap_or_default();
+                            if pair.len() == 2 {
+                                break;
                             }
                         }
                     }
@@ -682,10 +708,10 @@ fn object_pronoun(
     let ents = ctx.ents;
     let ok = |e: usize| is_person(ents, e) && compatible(ents, e, female) && !exclude.contains(&e);
     for m in mentions[..mi].iter().rev() {
-        if let MentionKind::Entity(e) = m.kind {
-            if ok(e) {
-                return Some(e);
-            }
+        if let MentionKind::Entity(e) = m.kind
+            && ok(e)
+        {
+            return Some(e);
         }
     }
     let mut order: Vec<&(usize, usize, usize, bool)> =

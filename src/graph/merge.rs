@@ -41,7 +41,20 @@ fn resolve(graph: &mut Graph, entity: &Entity) -> NodeId {
     if entity.label == Label::Person {
         let toks = tokens(&entity.name);
         if toks.len() == 1 {
-            // "President Hu": only when one known person answers to "Hu".
+            // "President Hu": only when one known person answers to "Hu"
+            // (by an alias, or as the first word of a name: "Hu Jintao").
+            let mut same_label = same_label;
+            if same_label.is_empty() {
+                same_label = graph
+                    .nodes_with_label(label)
+                    .filter(|&n| {
+                        graph
+                            .node(n)
+                            .and_then(|x| x.name())
+                            .is_some_and(|name| tokens(name).first() == toks.first())
+                    })
+                    .collect();
+            }
             if let [one] = same_label[..] {
                 return one;
             }
@@ -92,10 +105,10 @@ fn resolve(graph: &mut Graph, entity: &Entity) -> NodeId {
         }
     }
     let mut props = vec![("name", PropertyValue::string(&entity.name))];
-    if let Some(c) = &entity.country {
-        if entity.label != Label::Country {
-            props.push(("country", PropertyValue::string(c)));
-        }
+    if let Some(c) = &entity.country
+        && entity.label != Label::Country
+    {
+        props.push(("country", PropertyValue::string(c)));
     }
     graph.add_node([label], props)
 }
@@ -111,10 +124,10 @@ pub fn merge(graph: &mut Graph, docs: &[DocFacts]) {
             }
             if entity.label == Label::Person {
                 let toks: Vec<&str> = entity.name.split_whitespace().collect();
-                if toks.len() > 1 {
-                    if let Some(last) = toks.last() {
-                        graph.add_alias(node, last);
-                    }
+                if toks.len() > 1
+                    && let Some(last) = toks.last()
+                {
+                    graph.add_alias(node, last);
                 }
                 if let Some(title) = &entity.title {
                     let has = graph.node(node).and_then(|n| n.property("title")).is_some();

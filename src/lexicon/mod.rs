@@ -69,8 +69,10 @@ pub enum EntryKind {
     Modifier,
     /// A word naming what a ministry covers ("Foreign", "Affairs").
     Portfolio,
-    /// A word that ends an organisation's or place's name ("Embassy").
+    /// A word that ends an organisation's name ("Embassy").
     Head,
+    /// A word that ends a region's name ("Province", "Territory").
+    Region,
 }
 
 /// One entry of the case-sensitive gazetteer.
@@ -453,12 +455,13 @@ impl Lexicon {
                             "modifier" => EntryKind::Modifier,
                             "portfolio" => EntryKind::Portfolio,
                             "head" => EntryKind::Head,
+                            "region" => EntryKind::Region,
                             other => {
                                 return Err(err(
                                     name,
                                     row.line,
                                     format!(
-                                        "expected title, honorific, modifier, portfolio or head, found {other:?}"
+                                        "expected title, honorific, modifier, portfolio, head or region, found {other:?}"
                                     ),
                                 ));
                             }

@@ -22,7 +22,7 @@ use super::schema::Schema;
 
 /// Completion, colours, hints and validation for the REPL's editor.
 pub struct ReplHelper {
-    schema: Schema,
+    schema: Arc<Schema>,
     params: Vec<String>,
     commands: Vec<(&'static str, ArgKind)>,
     functions: Vec<&'static str>,
@@ -43,7 +43,7 @@ impl ReplHelper {
     ) -> Self {
         ReplHelper {
             asking,
-            schema: Schema::default(),
+            schema: Arc::new(Schema::default()),
             params: Vec::new(),
             commands,
             functions,
@@ -52,9 +52,13 @@ impl ReplHelper {
         }
     }
 
-    /// Replaces the schema snapshot and the parameter names.
-    pub fn refresh(&mut self, schema: Schema, params: Vec<String>) {
+    /// Replaces the schema snapshot.
+    pub fn set_schema(&mut self, schema: Arc<Schema>) {
         self.schema = schema;
+    }
+
+    /// Replaces the parameter names.
+    pub fn set_params(&mut self, params: Vec<String>) {
         self.params = params;
     }
 }

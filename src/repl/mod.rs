@@ -265,11 +265,11 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
     )?;
     let mut seen_generation = None;
     loop {
-        if seen_generation != Some(session.generation) {
-            seen_generation = Some(session.generation);
-            let params = session.params.keys().cloned().collect();
+        if seen_generation != Some(session.generation()) {
+            seen_generation = Some(session.generation());
+            let schema = session.schema();
             if let Some(h) = editor.helper_mut() {
-                h.refresh(session.schema(), params);
+                h.set_schema(schema);
             }
         }
         let text = match editor.readline(highlight::PROMPT) {
@@ -296,7 +296,9 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         let flow = if text.trim_start().starts_with(':') {
             let flow = run_command(session, &text, &mut out, &mut io::stdout())?;
             // Parameters are completed after `$`.
-            seen_generation = None;
+            if let Some(h) = editor.helper_mut() {
+                h.set_params(session.params.keys().cloned().collect());
+            }
             flow
         } else {
             session.execute(&text, 1, &mut out, &mut io::stdout())?;

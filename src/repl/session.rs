@@ -86,6 +86,8 @@ pub struct Session {
     pub(super) last: Option<Last>,
     /// Built on the first `:ingest`.
     lexicon: Option<Lexicon>,
+    /// The schema and the generation it was read at.
+    schema: Option<(u64, Arc<Schema>)>,
     /// The terminal's width, when there is a terminal: tables wrap long
     /// cells to fit it.
     pub(super) width: Option<u16>,
@@ -105,6 +107,7 @@ impl Session {
             params: IndexMap::new(),
             last: None,
             lexicon: None,
+            schema: None,
             width: None,
         }
     }
@@ -157,9 +160,22 @@ impl Session {
         self.dirty = false;
     }
 
-    /// The schema of the graph, for completion and `:schema`.
-    pub fn schema(&self) -> Schema {
-        Schema::of(&self.graph)
+    /// The schema of the graph, for completion, notes and `:schema`; read
+    /// again only after the graph changed (it walks every node and edge).
+    pub fn schema(&mut self) -> Arc<Schema> {
+        match &self.schema {
+            Some((generation, schema)) if *generation == self.generation => Arc::clone(schema),
+            _ => {
+                let schema = Arc::new(Schema::of(&self.graph));
+                self.schema = Some((self.generation, Arc::clone(&schema)));
+                schema
+            }
+        }
+    }
+
+    /// Bumped whenever the graph changes.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The parameter values, as the engine takes them.
@@ -181,7 +197,6 @@ impl Session {
         err: &mut dyn Write,
     ) -> io::Result<bool> {
         let src = src.replace(&format!("\n{CONTINUATION_INDENT}"), "\n");
-        let schema_before = self.schema_for_notes();
         let outcomes = match self.run_cancellable(&src) {
             Ok(outcomes) => outcomes,
             Err(message) => {
@@ -206,7 +221,10 @@ impl Session {
                 }
             }
         }
-        if !wrote && let Some(schema) = schema_before {
+        // Notes compare with the schema the query ran against, which is
+        // the schema now when nothing was written.
+        if !wrote && self.graph.node_count() > 0 {
+            let schema = self.schema();
             for note in unknown_names(&src, &schema) {
                 writeln!(err, "{note}")?;
             }
@@ -355,12 +373,6 @@ impl Session {
             }
         }
         text
-    }
-
-    /// The schema, when "did you mean" notes make sense: the graph has
-    /// something to compare with.
-    fn schema_for_notes(&self) -> Option<Schema> {
-        (self.graph.node_count() > 0).then(|| self.schema())
     }
 }
 

@@ -88,8 +88,11 @@ pub fn highlight(line: &str) -> String {
             None => out.push_str(text),
         }
         if !t.is_trivia() {
-            after_colon = matches!(t.kind, Kind::Punct(':' | '|'))
-                && brackets_around(line, &tokens[..i]) != Some('{');
+            after_colon = match t.kind {
+                Kind::Punct(':') => brackets_around(line, &tokens[..i]) != Some('{'),
+                Kind::Punct('|') => lex::is_type_bar(line, &tokens, i),
+                _ => false,
+            };
         }
     }
     out

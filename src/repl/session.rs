@@ -386,6 +386,11 @@ pub fn ingested(report: &IngestReport) -> String {
     )
 }
 
+/// The index in `all` of the token `t` (found among the significant ones).
+fn bar_index(all: &[lex::Token], t: lex::Token) -> usize {
+    all.iter().position(|a| a.start == t.start).unwrap_or(0)
+}
+
 /// The rows of `result` as aligned columns, cells as `output` writes them,
 /// in the style of `query --format table`; the footer is the REPL's own
 /// (it knows about pages and time). With a `width`, long cells wrap so
@@ -436,6 +441,9 @@ pub fn unknown_names(src: &str, schema: &Schema) -> Vec<String> {
         let pattern_map = enclosing == Some('{') && matches!(bracket(1), Some('(' | '['));
         let (what, known): (&str, Vec<&str>) = match (prev.kind, enclosing) {
             (Kind::Punct(':'), Some('{')) => continue,
+            (Kind::Punct('|'), _) if !lex::is_type_bar(src, &all, bar_index(&all, prev)) => {
+                continue;
+            }
             (Kind::Punct(':' | '|'), Some('[')) => {
                 ("relationship type", schema.type_names().collect())
             }
@@ -496,5 +504,6 @@ mod tests {
         );
         assert!(unknown_names("MATCH (a:Topic) RETURN a", &schema())[0].ends_with(":Topic"));
         assert!(unknown_names("RETURN {k: 1}.k, 'a:b'", &schema()).is_empty());
+        assert!(unknown_names("RETURN [n IN nodes(p) | n.name]", &schema()).is_empty());
     }
 }

@@ -3,7 +3,7 @@
 //! parameters, and the last result (for `:last` and `:why`).
 //!
 //! Statements run through `query::run` on a worker thread so that Ctrl-C
-//! can cancel them; results are printed by `output` and [`super::render`].
+//! can cancel them; results are printed by `output` and the REPL's own `render`.
 //! Meta-commands (in [`super::commands`]) reach the session through the
 //! methods here.
 

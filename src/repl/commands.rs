@@ -563,7 +563,8 @@ fn why(session: &mut Session, _: &str, out: &mut dyn Write) -> Result<Flow, Comm
              MATCH (a)-[r:MET]-(b) RETURN a.name, b.name, r;"
         )?;
     } else {
-        write!(out, "{}", render::why(session.graph(), &edges))?;
+        let width = session.width.map(usize::from);
+        write!(out, "{}", render::why(session.graph(), &edges, width))?;
     }
     Ok(Flow::Continue)
 }

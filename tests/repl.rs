@@ -353,3 +353,33 @@ fn row_limit_pages_and_parameters() {
         assert!(stdout.contains(line), "{line:?} missing in:\n{stdout}");
     }
 }
+
+#[test]
+fn ingest_save_load_and_export_from_a_script() {
+    let home = Home::new();
+    let articles = home.path("articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::write(
+        articles.join("talks.txt"),
+        "title: Leaders hold talks\ndate: 2012-03-02\n\nTOKYO, March 2 (Xinhua) -- Japanese Prime Minister \
+         Yoshihiko Noda met with visiting Chinese Premier Wen Jiabao on Friday.\n",
+    )
+    .unwrap();
+    let saved = home.path("saved.json");
+    let exported = home.path("triples.jsonl");
+    let script = format!(
+        ":ingest {}\n:save {}\n:load {}\n:export triples {}\n:stats\n",
+        articles.display(),
+        saved.display(),
+        saved.display(),
+        exported.display()
+    );
+    let out = home.script(&[], &script);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout.contains("read 1 article ("), "{stdout}");
+    assert!(stdout.contains("documents:      1"), "{stdout}");
+    assert!(stdout.contains("unsaved:        no"), "{stdout}");
+    let triples = std::fs::read_to_string(&exported).unwrap();
+    assert!(triples.contains("\"doc\":\"talks\""), "{triples}");
+}

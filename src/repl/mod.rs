@@ -292,7 +292,11 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         if let Some(path) = &history {
             save_history(&mut editor, path);
         }
-        session.width = editor.dimensions().map(|(columns, _)| columns);
+        // A pseudo-terminal that reports no size says 0 columns.
+        session.width = editor
+            .dimensions()
+            .map(|(columns, _)| columns)
+            .filter(|c| *c >= 20);
         let flow = if text.trim_start().starts_with(':') {
             let flow = run_command(session, &text, &mut out, &mut io::stdout())?;
             // Parameters are completed after `$`.

@@ -174,7 +174,7 @@ fn ctrl_c_drops_the_line_and_stops_a_long_query() {
     // While a query runs: it stops, the session goes on.
     p.send_line("MATCH path = (:N {i: 1})-[*]-() RETURN count(path);")
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(500));
     p.send_control('c').unwrap();
     p.exp_string("cancelled").unwrap();
     p.exp_string(PROMPT).unwrap();

@@ -24,7 +24,7 @@ use super::schema::Schema;
 use super::signal;
 use super::suggest;
 use crate::extract::IngestReport;
-use crate::graph::Graph;
+use crate::graph::{Graph, NAME_KEY};
 use crate::lexicon::Lexicon;
 use crate::output;
 use crate::query::error::{ErrorCode, ErrorKind, QueryError};
@@ -469,6 +469,35 @@ pub fn unknown_names(src: &str, schema: &Schema) -> Vec<String> {
         };
         notes.push(note);
     }
+    notes.extend(unknown_entities(src, &tokens, schema));
+    notes
+}
+
+/// Notes for strings given as a node's name (`{name: "..."}` or
+/// `.name = "..."`) that no node has as its name or an alias.
+fn unknown_entities(src: &str, tokens: &[lex::Token], schema: &Schema) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != (Kind::String { closed: true }) || i < 2 {
+            continue;
+        }
+        let names_a_node = matches!(tokens[i - 1].kind, Kind::Punct(':' | '='))
+            && tokens[i - 2].kind == Kind::Word
+            && tokens[i - 2].text(src) == NAME_KEY;
+        let text = t.text(src);
+        let value = text.get(1..text.len() - 1).unwrap_or("");
+        // An escaped string would need the parser's unescaping to compare.
+        if !names_a_node || value.contains('\\') || schema.names.iter().any(|n| n == value) {
+            continue;
+        }
+        let note = match suggest::closest(value, schema.names.iter().map(String::as_str)) {
+            Some(best) => format!("note: no node is named \"{value}\"; did you mean \"{best}\"?"),
+            None => format!("note: no node is named \"{value}\""),
+        };
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
     notes
 }
 
@@ -483,8 +512,22 @@ mod tests {
             node_keys: vec![("name".into(), 6)],
             edge_keys: vec![("sentence".into(), 3), ("date".into(), 3)],
             shapes: vec![],
-            names: vec![],
+            names: vec!["Hu Jintao".into(), "Yoshihiko Noda".into()],
         }
+    }
+
+    #[test]
+    fn notes_for_misspelled_entities() {
+        assert_eq!(
+            unknown_names(
+                "MATCH (a {name: 'Yoshihko Noda'}) WHERE a.name = \"Hu Jintao\" OR a.name = 'Nobody' RETURN a",
+                &schema()
+            ),
+            [
+                "note: no node is named \"Yoshihko Noda\"; did you mean \"Yoshihiko Noda\"?",
+                "note: no node is named \"Nobody\"",
+            ]
+        );
     }
 
     #[test]

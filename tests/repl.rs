@@ -123,6 +123,8 @@ fn multi_line_query_prints_a_table() {
     p.send_line("MATCH (p:Person)").unwrap();
     p.send_line("RETURN p.name AS name").unwrap();
     p.send_line("ORDER BY name;").unwrap();
+    // Continuation lines show a prompt of their own.
+    p.exp_string("       ... ORDER BY name;").unwrap();
     p.exp_string("name").unwrap();
     p.exp_string("Hu Jintao").unwrap();
     p.exp_string("Wen Jiabao").unwrap();

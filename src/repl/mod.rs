@@ -213,7 +213,8 @@ fn history_path() -> Option<PathBuf> {
 }
 
 /// Whether to colour: standard output is a terminal that takes colours and
-/// the person did not ask for none (`NO_COLOR`).
+/// the person did not ask for none (`NO_COLOR`). Colours stay off the
+/// output of scripts and pipes in any case.
 fn use_colour() -> bool {
     io::stdout().is_terminal()
         && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -223,13 +224,17 @@ fn use_colour() -> bool {
 /// The interactive loop.
 fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
     signal::install();
+    let colour = use_colour();
     let config = Config::builder()
         .auto_add_history(false)
         .max_history_size(10_000)?
         .history_ignore_space(false)
         .completion_type(CompletionType::List)
-        .color_mode(if use_colour() {
-            ColorMode::Enabled
+        // The highlighter also draws the continuation marker, so it runs on
+        // every terminal (rustyline would skip it under NO_COLOR); it leaves
+        // colours out itself when `colour` is false.
+        .color_mode(if io::stdout().is_terminal() {
+            ColorMode::Forced
         } else {
             ColorMode::Disabled
         })
@@ -245,6 +250,7 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         commands::completion_table(),
         functions,
         Arc::clone(&asking),
+        colour,
     )));
     editor.bind_sequence(
         KeyEvent(KeyCode::Enter, Modifiers::NONE),

@@ -252,10 +252,18 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         Arc::clone(&asking),
         colour,
     )));
-    editor.bind_sequence(
+    // Enter, and Ctrl-J (a line feed, which is what pasted text and many
+    // terminal drivers send), start a continuation line on an unfinished
+    // statement.
+    for key in [
         KeyEvent(KeyCode::Enter, Modifiers::NONE),
-        EventHandler::Conditional(Box::new(ContinueLine::new(Arc::clone(&asking)))),
-    );
+        KeyEvent::ctrl('J'),
+    ] {
+        editor.bind_sequence(
+            key,
+            EventHandler::Conditional(Box::new(ContinueLine::new(Arc::clone(&asking)))),
+        );
+    }
     let history = history_path();
     if let Some(path) = &history {
         // A first session has no history file yet; that is not an error.

@@ -623,6 +623,127 @@ fn scenes_collect_nodes_edges_and_paths_anywhere_in_a_result() {
     }
 }
 
+// --- The command line -----------------------------------------------------
+
+/// Saves the seed graph as a dump in a fresh folder.
+fn seed_dump() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("seed.graph");
+    newsgraph::graph::dump::save(&seed(), &path).expect("save the seed dump");
+    (dir, path)
+}
+
+fn newsgraph(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_newsgraph"))
+        .args(args)
+        .output()
+        .expect("run newsgraph")
+}
+
+#[test]
+fn show_draws_what_a_query_returns() {
+    let (dir, dump) = seed_dump();
+    let out = dir.path().join("met.svg");
+    let query = "MATCH p = (a:Person)-[:MET]->(b:Person) RETURN p";
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        query.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = std::fs::read_to_string(&out).expect("the SVG was written");
+    let d = doc(&svg);
+    assert_eq!(
+        with_class(&d, "node").len(),
+        4,
+        "Noda and the three who met him"
+    );
+    assert_eq!(with_class(&d, "edge").len(), 3);
+    assert!(
+        texts(&d).iter().any(|t| t == query),
+        "the query is the title"
+    );
+    assert_inside(&d);
+
+    let timeline = dir.path().join("when.svg");
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        "MATCH (a)-[r]->(b) RETURN a, r, b".as_ref(),
+        "-o".as_ref(),
+        timeline.as_os_str(),
+        "--timeline".as_ref(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = std::fs::read_to_string(&timeline).expect("the SVG was written");
+    assert_eq!(with_class(&doc(&svg), "event").len(), 19);
+}
+
+#[test]
+fn show_reports_a_bad_query_and_writes_nothing() {
+    let (dir, dump) = seed_dump();
+    let out = dir.path().join("bad.svg");
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        "MATCH (a RETURN a".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with("newsgraph: query:1:"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!out.exists());
+
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dir.path().join("missing.graph").as_os_str(),
+        "MATCH (a) RETURN a".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("missing.graph"));
+}
+
+#[test]
+fn show_warns_when_there_is_nothing_to_draw() {
+    let (dir, dump) = seed_dump();
+    let out = dir.path().join("none.svg");
+    let run = newsgraph(&[
+        "show".as_ref(),
+        "-g".as_ref(),
+        dump.as_os_str(),
+        "RETURN 1 AS one".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no nodes, relationships or paths"));
+    assert!(
+        with_class(
+            &doc(&std::fs::read_to_string(&out).expect("written")),
+            "node"
+        )
+        .is_empty()
+    );
+}
+
 // --- Headless Chromium -----------------------------------------------------
 
 /// Where a Chromium is: `NEWSGRAPH_CHROMIUM`, else the first of Debian's

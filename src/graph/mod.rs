@@ -75,6 +75,9 @@ impl Properties {
         match self.entries.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => Some(std::mem::replace(v, value)),
             None => {
+                // Exact capacity: a million edges with three properties each
+                // would otherwise carry room for a fourth.
+                self.entries.reserve_exact(1);
                 self.entries.push((key, value));
                 None
             }

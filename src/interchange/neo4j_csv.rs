@@ -296,13 +296,25 @@ impl Importer {
             .map(|f| String::from_utf8_lossy(f).into_owned())
             .collect();
         let mut last_start = 0;
+        let mut lines = LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        };
         loop {
             let more = reader.read_byte_record(&mut record).map_err(csv_err)?;
             if !more {
                 break;
             }
-            let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-            last_start = byte as usize;
+            // The reader's own line numbers miss skipped blank lines, and its
+            // byte offset points before them; count from the first byte of
+            // the record itself.
+            let mut start = record.position().map_or(0, |p| p.byte() as usize);
+            while matches!(bytes.get(start), Some(b'\n' | b'\r')) {
+                start += 1;
+            }
+            let line = lines.line_at(start);
+            last_start = start;
             if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
                 continue; // a blank line
             }
@@ -385,11 +397,7 @@ impl Importer {
         // doubled quotes included).
         let tail = bytes.get(last_start..).unwrap_or_default();
         if tail.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-            let line = 1 + bytes[..last_start.min(bytes.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            return Err(err(line, CsvProblem::OpenQuote));
+            return Err(err(lines.line_at(last_start), CsvProblem::OpenQuote));
         }
         Ok(())
     }
@@ -439,6 +447,28 @@ impl Importer {
 
 /// A float as Java's `Double.parseDouble` writes them (`NaN`, `Infinity`)
 /// or as Rust does.
+/// Line numbers of byte offsets met in ascending order, counted once.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.bytes.len());
+        if offset > self.offset {
+            let newlines = self.bytes[self.offset..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.line += newlines as u64;
+            self.offset = offset;
+        }
+        self.line
+    }
+}
+
 fn parse_float(t: &str) -> Option<f64> {
     match t {
         "NaN" => Some(f64::NAN),

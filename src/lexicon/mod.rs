@@ -69,8 +69,10 @@ pub enum EntryKind {
     Modifier,
     /// A word naming what a ministry covers ("Foreign", "Affairs").
     Portfolio,
-    /// A word that ends an organisation's or place's name ("Embassy").
+    /// A word that ends an organisation's name ("Embassy").
     Head,
+    /// A word that ends a region's name ("Province", "Territory").
+    Region,
 }
 
 /// One entry of the case-sensitive gazetteer.
@@ -95,6 +97,8 @@ pub enum Frame {
     Guest,
     /// Both ends anywhere in the sentence (or the two entities it refers to).
     Pair,
+    /// "A hosted B at C": B, named after the phrase, visits the place after "at".
+    Host,
 }
 
 /// What a modality cue does to a trigger that follows it in its clause.
@@ -451,12 +455,13 @@ impl Lexicon {
                             "modifier" => EntryKind::Modifier,
                             "portfolio" => EntryKind::Portfolio,
                             "head" => EntryKind::Head,
+                            "region" => EntryKind::Region,
                             other => {
                                 return Err(err(
                                     name,
                                     row.line,
                                     format!(
-                                        "expected title, honorific, modifier, portfolio or head, found {other:?}"
+                                        "expected title, honorific, modifier, portfolio, head or region, found {other:?}"
                                     ),
                                 ));
                             }
@@ -495,12 +500,13 @@ impl Lexicon {
                             "passive" => Frame::Passive,
                             "guest" => Frame::Guest,
                             "pair" => Frame::Pair,
+                            "host" => Frame::Host,
                             other => {
                                 return Err(err(
                                     name,
                                     row.line,
                                     format!(
-                                        "expected forward, passive, guest or pair, found {other:?}"
+                                        "expected forward, passive, guest, pair or host, found {other:?}"
                                     ),
                                 ));
                             }

@@ -99,7 +99,10 @@ fn run_one(
     // A failing statement changes nothing: an updating one runs on the
     // graph with a copy kept to put back.
     let updates = plan.mode != Mode::Explain
-        && plan.parts.iter().any(|p| p.ops.iter().any(plan::Op::is_update));
+        && plan
+            .parts
+            .iter()
+            .any(|p| p.ops.iter().any(plan::Op::is_update));
     let backup = updates.then(|| graph.clone());
     let restore = move |graph: &mut Graph, e: QueryError| {
         if let Some(b) = backup {

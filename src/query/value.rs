@@ -391,7 +391,7 @@ impl Value {
     /// divisor; float division follows IEEE 754 (`1.0 / 0` is Infinity).
     pub fn div(&self, other: &Value) -> Result<Value, QueryError> {
         match (self, other) {
-            (Value::Int(_), Value::Int(0)) => Err(division_by_zero("/")),
+            (Value::Int(a), Value::Int(0)) => Err(division_by_zero(*a, "/")),
             (Value::Int(a), Value::Int(b)) => a
                 .checked_div(*b)
                 .map(Value::Int)
@@ -404,7 +404,7 @@ impl Value {
     /// divisor fails, a float one gives NaN.
     pub fn rem(&self, other: &Value) -> Result<Value, QueryError> {
         match (self, other) {
-            (Value::Int(_), Value::Int(0)) => Err(division_by_zero("%")),
+            (Value::Int(a), Value::Int(0)) => Err(division_by_zero(*a, "%")),
             // `i64::MIN % -1` overflows in Rust but is 0 mathematically.
             (Value::Int(a), Value::Int(b)) => Ok(Value::Int(a.checked_rem(*b).unwrap_or(0))),
             _ => float_op(self, other, "%", |a, b| a % b),
@@ -662,8 +662,11 @@ fn overflow(op: &str, a: i64, b: i64) -> QueryError {
     )
 }
 
-fn division_by_zero(op: &str) -> QueryError {
-    error(ErrorCode::NumberOutOfRange, format!("integer {op} by zero"))
+fn division_by_zero(a: i64, op: &str) -> QueryError {
+    error(
+        ErrorCode::NumberOutOfRange,
+        format!("{a} {op} 0: integer division by zero"),
+    )
 }
 
 /// Whether `name` can be written bare in Cypher (else it needs backticks).

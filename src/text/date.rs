@@ -117,10 +117,10 @@ pub fn find_full_date(line: &str) -> Option<PartialDate> {
         let next = |k: usize| words.get(i + k).copied().unwrap_or("");
         if let Some(m) = month_number(w) {
             // "January 09, 2012"
-            if let (Some(d), Some(y)) = (number(next(1)), number(next(2))) {
-                if let Some(date) = i32::try_from(y).ok().and_then(|y| day_in(y, m, d)) {
-                    return Some(date);
-                }
+            if let (Some(d), Some(y)) = (number(next(1)), number(next(2)))
+                && let Some(date) = i32::try_from(y).ok().and_then(|y| day_in(y, m, d))
+            {
+                return Some(date);
             }
         }
         if let (Some(d), Some(m), Some(y)) = (number(w), month_number(next(1)), number(next(2))) {

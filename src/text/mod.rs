@@ -187,19 +187,19 @@ fn read_dateline(text: &str, span: Span, published: Option<PartialDate>) -> Opti
             continue;
         }
         let words: Vec<&str> = part.split_whitespace().collect();
-        if let [m, d] = words.as_slice() {
-            if let (Some(month), Ok(day)) = (date::month_number(m), d.parse::<u8>()) {
-                let year = published.map(|p| {
-                    let y = p.get_year();
-                    if p.get_month().is_some_and(|pm| month > pm) {
-                        y - 1
-                    } else {
-                        y
-                    }
-                });
-                date = year.and_then(|y| PartialDate::day(y, month, day));
-                continue;
-            }
+        if let [m, d] = words.as_slice()
+            && let (Some(month), Ok(day)) = (date::month_number(m), d.parse::<u8>())
+        {
+            let year = published.map(|p| {
+                let y = p.get_year();
+                if p.get_month().is_some_and(|pm| month > pm) {
+                    y - 1
+                } else {
+                    y
+                }
+            });
+            date = year.and_then(|y| PartialDate::day(y, month, day));
+            continue;
         }
         if date.is_some()
             || !words

@@ -60,17 +60,18 @@ pub fn tokenize(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<
                 let mut chars = text[i..bytes_end].chars();
                 let Some(d) = chars.next() else { break };
                 let next = chars.next();
-                if d.is_alphanumeric() {
+                // Letters and digits; an apostrophe before a letter
+                // ("Japan's"); a hyphen before a lower-case letter or a digit
+                // ("Myung-bak", "two-way", "1-2"); a decimal point or a
+                // thousands comma inside a number.
+                let continues = d.is_alphanumeric()
+                    || (is_apostrophe(d) && next.is_some_and(|n| n.is_alphabetic()))
+                    || (d == '-' && next.is_some_and(|n| n.is_lowercase() || n.is_ascii_digit()))
+                    || (numeric
+                        && (d == '.' || d == ',')
+                        && next.is_some_and(|n| n.is_ascii_digit()));
+                if continues {
                     i += d.len_utf8();
-                } else if is_apostrophe(d) && next.is_some_and(|n| n.is_alphabetic()) {
-                    i += d.len_utf8();
-                } else if d == '-' && next.is_some_and(|n| n.is_lowercase() || n.is_ascii_digit()) {
-                    i += 1;
-                } else if numeric
-                    && (d == '.' || d == ',')
-                    && next.is_some_and(|n| n.is_ascii_digit())
-                {
-                    i += 1;
                 } else {
                     break;
                 }

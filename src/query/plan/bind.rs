@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use super::pattern::{NodePart, PathPart, RelPart, lower_path};
 use super::{
     AggregateCall, BinaryOp, CreateNode, CreatePattern, CreateRel, Expr, MapItem, Mode, Op,
-    PathParts, PatternPlan, QueryPlan, Quantifier, SetItem, Slot, StatementPlan, UnaryOp,
+    PathParts, PatternPlan, Quantifier, QueryPlan, SetItem, Slot, StatementPlan, UnaryOp,
 };
 use crate::graph::{Direction, Graph};
 use crate::query::ast;
@@ -220,7 +220,10 @@ impl<'s> Binder<'s> {
                         }
                         let x = self.expr(e)?;
                         let folded = self.fold_check(&x, e.span)?;
-                        if folded.as_ref().is_some_and(|v| !matches!(v, Value::Null | Value::List(_))) {
+                        if folded
+                            .as_ref()
+                            .is_some_and(|v| !matches!(v, Value::Null | Value::List(_)))
+                        {
                             return Err(err(
                                 ErrorCode::InvalidArgumentType,
                                 e.span,
@@ -365,7 +368,11 @@ impl<'s> Binder<'s> {
             }
         };
         // The rarest label first: the scan starts from it (index statistics).
-        let mut labels: Vec<Arc<str>> = n.labels.iter().map(|l| Arc::from(l.name.as_str())).collect();
+        let mut labels: Vec<Arc<str>> = n
+            .labels
+            .iter()
+            .map(|l| Arc::from(l.name.as_str()))
+            .collect();
         labels.sort_by_key(|l| self.graph.label_count(l));
         Ok(NodePart {
             slot,
@@ -397,7 +404,11 @@ impl<'s> Binder<'s> {
                     self.kind_conflict(
                         v,
                         s,
-                        if kind == Kind::RelList { &[Kind::RelList, Kind::Value] } else { &[Kind::Rel] },
+                        if kind == Kind::RelList {
+                            &[Kind::RelList, Kind::Value]
+                        } else {
+                            &[Kind::Rel]
+                        },
                     )?;
                     (s, true)
                 }
@@ -614,7 +625,11 @@ impl<'s> Binder<'s> {
         out.nodes.push(CreateNode {
             slot,
             bound: false,
-            labels: n.labels.iter().map(|l| Arc::from(l.name.as_str())).collect(),
+            labels: n
+                .labels
+                .iter()
+                .map(|l| Arc::from(l.name.as_str()))
+                .collect(),
             props,
         });
         Ok(slot)
@@ -648,7 +663,11 @@ impl<'s> Binder<'s> {
         for (n, slot) in all_nodes.zip(&node_slots) {
             nodes.push(NodePart {
                 slot: *slot,
-                labels: n.labels.iter().map(|l| Arc::from(l.name.as_str())).collect(),
+                labels: n
+                    .labels
+                    .iter()
+                    .map(|l| Arc::from(l.name.as_str()))
+                    .collect(),
                 props: self.prop_map(n.properties.as_ref())?,
             });
         }
@@ -657,7 +676,12 @@ impl<'s> Binder<'s> {
             rels.push(RelPart {
                 slot: c.slot,
                 bound: false,
-                types: step.rel.types.iter().map(|t| Arc::from(t.name.as_str())).collect(),
+                types: step
+                    .rel
+                    .types
+                    .iter()
+                    .map(|t| Arc::from(t.name.as_str()))
+                    .collect(),
                 props: c.props.clone(),
                 direction: direction(step.rel.direction),
                 range: None,
@@ -763,11 +787,8 @@ impl<'s> Binder<'s> {
         // variable carried by `*`).
         let mut entries: Vec<Entry<'_>> = Vec::new();
         if p.star {
-            let mut vars: Vec<(String, Slot)> = self
-                .scope
-                .iter()
-                .map(|(k, s)| (k.clone(), *s))
-                .collect();
+            let mut vars: Vec<(String, Slot)> =
+                self.scope.iter().map(|(k, s)| (k.clone(), *s)).collect();
             vars.sort();
             if vars.is_empty() && p.items.is_empty() && is_return {
                 return Err(err(
@@ -1023,7 +1044,8 @@ impl<'s> Binder<'s> {
                 continue;
             }
             match &e.kind {
-                ast::ExprKind::FunctionCall { name, .. } if functions::is_aggregate(&name.name) => {}
+                ast::ExprKind::FunctionCall { name, .. } if functions::is_aggregate(&name.name) => {
+                }
                 ast::ExprKind::CountStar => {}
                 ast::ExprKind::Variable(v) => {
                     return Err(err(
@@ -1072,11 +1094,9 @@ impl<'s> Binder<'s> {
         };
         match ctx.eval(e, &vec![Value::Null; self.names.len()]) {
             Ok(v) => Ok(Some(v)),
-            Err(x) if x.code == ErrorCode::TypeInvalidArgumentType => Err(err(
-                ErrorCode::InvalidArgumentType,
-                span,
-                x.message,
-            )),
+            Err(x) if x.code == ErrorCode::TypeInvalidArgumentType => {
+                Err(err(ErrorCode::InvalidArgumentType, span, x.message))
+            }
             Err(_) => Ok(None),
         }
     }
@@ -1155,8 +1175,12 @@ impl<'s> Binder<'s> {
                 let bt = static_type(&b, &self.kinds);
                 let it = static_type(&i, &self.kinds);
                 let bad = match (bt, it) {
-                    (Some(ValueType::List), Some(t)) => !matches!(t, ValueType::Int | ValueType::Null),
-                    (Some(ValueType::Map), Some(t)) => !matches!(t, ValueType::String | ValueType::Null),
+                    (Some(ValueType::List), Some(t)) => {
+                        !matches!(t, ValueType::Int | ValueType::Null)
+                    }
+                    (Some(ValueType::Map), Some(t)) => {
+                        !matches!(t, ValueType::String | ValueType::Null)
+                    }
                     (Some(ValueType::Bool | ValueType::Int | ValueType::Float), _) => true,
                     _ => false,
                 };
@@ -1450,7 +1474,9 @@ impl<'s> Binder<'s> {
                                 ws.extend(m.where_.as_ref());
                             }
                             ast::Clause::Return(_) => {}
-                            ast::Clause::Match(_) | ast::Clause::With(_) | ast::Clause::Unwind(_) => {
+                            ast::Clause::Match(_)
+                            | ast::Clause::With(_)
+                            | ast::Clause::Unwind(_) => {
                                 return Err(err(
                                     ErrorCode::Unsupported,
                                     c.span(),
@@ -1540,7 +1566,11 @@ impl<'s> Binder<'s> {
         let arg = lowered.next();
         let extra = lowered.next();
         if name == "count" && arg.is_none() && !args.is_empty() {
-            return Err(err(ErrorCode::InvalidArgumentType, span, "count() needs an argument"));
+            return Err(err(
+                ErrorCode::InvalidArgumentType,
+                span,
+                "count() needs an argument",
+            ));
         }
         let slot = self.anon(Kind::Unknown);
         if let Some(aggs) = self.aggregates.as_mut() {
@@ -1639,9 +1669,7 @@ fn is_constant(e: &Expr, local: &mut Vec<Slot>) -> bool {
 /// Whether `e` calls a function whose value changes on each call.
 fn contains_volatile(e: &Expr) -> bool {
     match e {
-        Expr::Call { name, args, .. } => {
-            name == "rand" || args.iter().any(contains_volatile)
-        }
+        Expr::Call { name, args, .. } => name == "rand" || args.iter().any(contains_volatile),
         Expr::Binary(_, a, b) => contains_volatile(a) || contains_volatile(b),
         Expr::Unary(_, a) | Expr::Property(a, _) | Expr::IsNull(a, _) => contains_volatile(a),
         Expr::List(items) => items.iter().any(contains_volatile),
@@ -1719,9 +1747,9 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
     while let Some(e) = stack.pop() {
         match &e.kind {
             ast::ExprKind::CountStar => return true,
-            ast::ExprKind::FunctionCall { name, namespace, .. }
-                if namespace.is_empty() && functions::is_aggregate(&name.name) =>
-            {
+            ast::ExprKind::FunctionCall {
+                name, namespace, ..
+            } if namespace.is_empty() && functions::is_aggregate(&name.name) => {
                 return true;
             }
             _ => stack.extend(children(e)),

@@ -160,11 +160,7 @@ impl Op {
     pub fn is_update(&self) -> bool {
         matches!(
             self,
-            Op::Create { .. }
-                | Op::Merge { .. }
-                | Op::Set(_)
-                | Op::Remove(_)
-                | Op::Delete { .. }
+            Op::Create { .. } | Op::Merge { .. } | Op::Set(_) | Op::Remove(_) | Op::Delete { .. }
         )
     }
 }

@@ -41,3 +41,20 @@ fn csv_export_of_a_key_with_a_colon_imports_again() {
     assert_eq!(dump_text(&graph), dump_text(&again));
     assert_eq!(again.node_ids().count(), 1);
 }
+
+// See: issue #7, bad-input suite. `RETURN [[[...1...]]]` nested 499 deep
+// (inside the parser's limit of 500) overflowed the caller's stack in the
+// binder, which ran on the calling thread; the query now runs on a thread
+// with a stack sized for the parser's depth limit. The test thread's stack
+// is only 2 MiB, so this fails without the fix.
+#[test]
+fn query_nested_just_inside_the_depth_limit_runs() {
+    use newsgraph::query::{RunOptions, run};
+    for (open, close) in [("[", "]"), ("{a: ", "}"), ("CASE WHEN true THEN ", " END")] {
+        let src = format!("RETURN {}1{} AS deep", open.repeat(499), close.repeat(499));
+        let outcomes = run(&mut Graph::new(), &src, &RunOptions::default());
+        assert_eq!(outcomes.len(), 1);
+        let result = outcomes[0].result.as_ref().expect("a deep query runs");
+        assert_eq!(result.rows.len(), 1);
+    }
+}

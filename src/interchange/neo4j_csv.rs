@@ -535,6 +535,11 @@ impl Kind {
 
     fn header(self, key: &str) -> String {
         match self {
+            // A key holding `:` needs its type spelled out: the header is
+            // split at its last `:`, so `a:b` would read as key `a` of type `b`.
+            Kind::Scalar(Scalar::String) | Kind::Json if key.contains(':') => {
+                format!("{key}:{}", Scalar::String.export_name())
+            }
             Kind::Scalar(Scalar::String) | Kind::Json => key.to_string(),
             Kind::Scalar(s) => format!("{key}:{}", s.export_name()),
             Kind::Array(s) => format!("{key}:{}[]", s.export_name()),

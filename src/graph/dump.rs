@@ -34,8 +34,9 @@
 //! The loader streams records straight into a [`Graph`] (no JSON tree in
 //! between), shares equal string values, and reports the first problem as
 //! `FILE:LINE:COLUMN: what is wrong`, the position being just past the
-//! offending token. It only touches the filesystem through
-//! [`crate::files::atomic`] and one `fs::read`.
+//! offending token. It only touches the filesystem in [`save`] (through
+//! [`crate::files::atomic`]) and [`load`] (which streams the file, and
+//! reads it whole only to report a problem).
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -513,6 +513,7 @@ mod tests {
             edge_keys: vec![("sentence".into(), 3), ("date".into(), 3)],
             shapes: vec![],
             names: vec!["Hu Jintao".into(), "Yoshihiko Noda".into()],
+            ..Schema::default()
         }
     }
 

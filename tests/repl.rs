@@ -386,3 +386,21 @@ fn ingest_save_load_and_export_from_a_script() {
     let triples = std::fs::read_to_string(&exported).unwrap();
     assert!(triples.contains("\"doc\":\"talks\""), "{triples}");
 }
+
+#[test]
+fn json_format_writes_errors_as_json_lines_with_script_lines() {
+    let home = Home::new();
+    let out = home.script(&[], ":format json\nRETURN 1 AS x;\nRETURN\n  nope;\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(r#"{"columns":["x"],"rows":[[1]]"#),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains(r#""code":"UndefinedVariable""#),
+        "{stdout}"
+    );
+    assert!(lines[1].ends_with(r#""line":4,"column":3}}"#), "{stdout}");
+}

@@ -221,7 +221,9 @@ pub fn complete(line: &str, pos: usize, sources: &Sources<'_>) -> Completion {
             return Completion::Candidates(pos, found);
         }
         Kind::Punct('.') if previous.is_some_and(|p| p.kind == Kind::Word) => {
-            return Completion::Candidates(pos, keys("", sources.schema));
+            let variable = previous.map_or("", |p| p.text(before));
+            let declared = declared_as(variable, &tokens, line);
+            return Completion::Candidates(pos, keys("", sources.schema, declared));
         }
         Kind::Word | Kind::Backtick { closed: false } => {
             let typed = last.text(before).trim_start_matches('`');
@@ -236,9 +238,20 @@ pub fn complete(line: &str, pos: usize, sources: &Sources<'_>) -> Completion {
                     words(typed, &tokens, before, sources)
                 }
                 Some(Kind::Punct(':' | '|')) => schema_names(enclosing(at), typed, sources.schema),
-                Some(Kind::Punct('.')) => keys(typed, sources.schema),
+                Some(Kind::Punct('.')) => {
+                    let significant: Vec<&Token> =
+                        tokens[..at].iter().filter(|t| !t.is_trivia()).collect();
+                    let variable = significant
+                        .len()
+                        .checked_sub(2)
+                        .and_then(|i| significant.get(i))
+                        .filter(|t| t.kind == Kind::Word)
+                        .map_or("", |t| t.text(before));
+                    let declared = declared_as(variable, &lex::tokens(line), line);
+                    keys(typed, sources.schema, declared)
+                }
                 Some(Kind::Punct('{' | ',')) if enclosing(at) == Some('{') => {
-                    keys(typed, sources.schema)
+                    keys(typed, sources.schema, None)
                 }
                 _ if last.kind == Kind::Word => words(typed, &tokens, before, sources),
                 _ => Vec::new(),
@@ -312,9 +325,46 @@ fn schema_names(enclosing: Option<char>, typed: &str, schema: &Schema) -> Vec<Ca
         .collect()
 }
 
-/// Property keys starting with `typed`.
-fn keys(typed: &str, schema: &Schema) -> Vec<Candidate> {
-    matching(typed, schema.keys())
+/// How a variable is declared in the query: `(v:Label` gives
+/// `Declared::Label`, `[v:TYPE` gives `Declared::Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Declared<'s> {
+    Label(&'s str),
+    Type(&'s str),
+}
+
+/// Where `variable` is declared with a label or type, anywhere in `line`.
+fn declared_as<'s>(variable: &str, tokens: &[Token], line: &'s str) -> Option<Declared<'s>> {
+    if variable.is_empty() {
+        return None;
+    }
+    let significant: Vec<&Token> = tokens.iter().filter(|t| !t.is_trivia()).collect();
+    significant.windows(4).find_map(|w| {
+        let named = w[1].kind == Kind::Word && w[1].text(line) == variable;
+        let typed = w[2].kind == Kind::Punct(':') && w[3].kind == Kind::Word;
+        if !(named && typed) {
+            return None;
+        }
+        let name = w[3].text(line);
+        match w[0].kind {
+            Kind::Punct('(') => Some(Declared::Label(name)),
+            Kind::Punct('[') => Some(Declared::Type(name)),
+            _ => None,
+        }
+    })
+}
+
+/// Property keys starting with `typed`: those of the variable's label or
+/// type first, when the query declares one, then the others.
+fn keys(typed: &str, schema: &Schema, declared: Option<Declared<'_>>) -> Vec<Candidate> {
+    let first: &[String] = match declared {
+        Some(Declared::Label(l)) => schema.label_keys.get(l).map_or(&[], |k| k.as_slice()),
+        Some(Declared::Type(t)) => schema.type_keys.get(t).map_or(&[], |k| k.as_slice()),
+        None => &[],
+    };
+    let rest = schema.keys().filter(|k| !first.iter().any(|f| f == k));
+    let ordered = first.iter().map(String::as_str).chain(rest);
+    matching(typed, ordered)
         .map(|k| Candidate::same(quote_name(k)))
         .collect()
 }
@@ -421,6 +471,12 @@ mod tests {
                 ("date".into(), 3),
             ],
             shapes: vec![],
+            label_keys: [("Person".to_owned(), vec!["aliases".to_owned()])]
+                .into_iter()
+                .collect(),
+            type_keys: [("MET".to_owned(), vec!["date".to_owned()])]
+                .into_iter()
+                .collect(),
             names: vec![
                 "Hu Jintao".into(),
                 "Japan".into(),
@@ -491,6 +547,17 @@ mod tests {
         assert_eq!(check("RETURN r.sen¦"), ["RETURN r.sentence"]);
         assert_eq!(check("MATCH (a {na¦"), ["MATCH (a {name"]);
         assert_eq!(check("RETURN a.¦").len(), 5);
+        assert_eq!(
+            check("MATCH (a:Person)-[r:MET]-() RETURN r.¦")[..2],
+            [
+                "MATCH (a:Person)-[r:MET]-() RETURN r.date",
+                "MATCH (a:Person)-[r:MET]-() RETURN r.name"
+            ]
+        );
+        assert_eq!(
+            check("MATCH (a:Person) RETURN a.¦")[0],
+            "MATCH (a:Person) RETURN a.aliases"
+        );
         assert_eq!(check("MATCH (a {name: P¦})"), Vec::<String>::new());
     }
 

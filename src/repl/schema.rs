@@ -27,17 +27,27 @@ pub struct Schema {
     pub shapes: Vec<((String, String, String), usize)>,
     /// Canonical names and aliases of nodes, sorted, without duplicates.
     pub names: Vec<String>,
+    /// For each label, the keys its nodes carry, most frequent first.
+    pub label_keys: IndexMap<String, Vec<String>>,
+    /// For each relationship type, the keys its edges carry, most frequent first.
+    pub type_keys: IndexMap<String, Vec<String>>,
 }
 
 impl Schema {
     /// Reads the schema of `graph`.
     pub fn of(graph: &Graph) -> Schema {
         let mut node_keys: IndexMap<String, usize> = IndexMap::new();
+        let mut label_keys: IndexMap<String, IndexMap<String, usize>> = IndexMap::new();
         let mut names = Vec::new();
         for id in graph.node_ids() {
             let Some(node) = graph.node(id) else { continue };
             for (key, _) in node.properties().iter() {
-                *node_keys.entry(graph.resolve(key).to_owned()).or_default() += 1;
+                let key = graph.resolve(key);
+                *node_keys.entry(key.to_owned()).or_default() += 1;
+                for label in node.labels() {
+                    let keys = label_keys.entry(label.to_owned()).or_default();
+                    *keys.entry(key.to_owned()).or_default() += 1;
+                }
             }
             names.extend(node.name().map(str::to_owned));
             if let Some(PropertyValue::List(aliases)) = node.property(ALIASES_KEY) {
@@ -47,11 +57,15 @@ impl Schema {
         names.sort();
         names.dedup();
         let mut edge_keys: IndexMap<String, usize> = IndexMap::new();
+        let mut type_keys: IndexMap<String, IndexMap<String, usize>> = IndexMap::new();
         let mut shapes: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for id in graph.edge_ids() {
             let Some(edge) = graph.edge(id) else { continue };
             for (key, _) in edge.properties().iter() {
-                *edge_keys.entry(graph.resolve(key).to_owned()).or_default() += 1;
+                let key = graph.resolve(key);
+                *edge_keys.entry(key.to_owned()).or_default() += 1;
+                let keys = type_keys.entry(edge.edge_type().to_owned()).or_default();
+                *keys.entry(key.to_owned()).or_default() += 1;
             }
             let first_label = |n| {
                 graph
@@ -73,6 +87,8 @@ impl Schema {
             edge_keys: by_count(edge_keys),
             shapes: by_count(shapes),
             names,
+            label_keys: ranked(label_keys),
+            type_keys: ranked(type_keys),
         }
     }
 
@@ -97,6 +113,14 @@ impl Schema {
     pub fn type_names(&self) -> impl Iterator<Item = &str> {
         self.types.iter().map(|(t, _)| t.as_str())
     }
+}
+
+/// Each group's keys, most frequent first.
+fn ranked(groups: IndexMap<String, IndexMap<String, usize>>) -> IndexMap<String, Vec<String>> {
+    groups
+        .into_iter()
+        .map(|(group, keys)| (group, by_count(keys).into_iter().map(|(k, _)| k).collect()))
+        .collect()
 }
 
 /// Sorts counted items by count, most first; ties keep their order.
@@ -130,6 +154,8 @@ mod tests {
         assert_eq!(s.edge_keys, [("doc".into(), 1)]);
         assert_eq!(s.keys().collect::<Vec<_>>(), ["name", "aliases", "doc"]);
         assert_eq!(s.names, ["Hu Jintao", "Japan", "Noda", "Yoshihiko Noda"]);
+        assert_eq!(s.label_keys["Person"], ["name", "aliases"]);
+        assert_eq!(s.type_keys["MET"], ["doc"]);
         assert_eq!(
             s.shapes[0].0,
             ("Person".into(), "MET".into(), "Person".into())

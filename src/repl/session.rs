@@ -30,6 +30,7 @@ use crate::output;
 use crate::query::error::{ErrorCode, ErrorKind, QueryError};
 use crate::query::value::{QueryResult, Value};
 use crate::query::{self, RunOptions, StatementOutcome};
+use crate::span::Span;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +215,21 @@ impl Session {
                         self.mark_changed();
                     }
                     self.print_result(&src, outcome, out)?;
+                }
+                // JSON lines stay JSON lines: an error is an error object,
+                // as `newsgraph query --format json` writes it.
+                // Its line counts from the top of the script: the source is
+                // given the script's earlier lines (empty) and the span moved.
+                Err(e) if self.format == Format::Json => {
+                    ok = false;
+                    let above = first_line.saturating_sub(1);
+                    let padded = format!("{}{src}", "\n".repeat(above));
+                    let mut moved = e.clone();
+                    moved.span =
+                        Span::new(e.span.start as usize + above, e.span.end as usize + above);
+                    let mut w = io::BufWriter::new(&mut *out);
+                    output::json::write_statement(&mut w, &self.graph, &Err(moved), &padded)?;
+                    w.flush()?;
                 }
                 Err(e) => {
                     ok = false;
@@ -513,6 +529,7 @@ mod tests {
             edge_keys: vec![("sentence".into(), 3), ("date".into(), 3)],
             shapes: vec![],
             names: vec!["Hu Jintao".into(), "Yoshihiko Noda".into()],
+            ..Schema::default()
         }
     }
 

@@ -159,3 +159,76 @@ proptest! {
         let _ = extract::extract_text(lexicon(), "p", &text);
     }
 }
+
+/// Bad input loses nothing and stops nothing: the dump of everything that
+/// could be read is written, every problem is named, and the exit status
+/// says something was wrong.
+#[test]
+fn ingest_reports_bad_input_and_still_writes_the_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("good.txt"),
+        "date: 2012-01-09\n\nChinese President Hu Jintao met with Japanese Prime Minister Yoshihiko Noda on Monday.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("latin1.txt"),
+        b"French President Jean Dupont visited Japan in 2011 \xe9t\xe9.",
+    )
+    .unwrap();
+    std::fs::write(d.join("binary.txt"), b"\x00\x01\x02").unwrap();
+    std::fs::write(d.join("empty.txt"), "").unwrap();
+    std::fs::write(d.join("articles.jsonl"), "{\"id\":\"j1\",\"text\":\"Indian Prime Minister Ravi Mehta visited Nepal in 2015.\"}\n{\"doc\":\"not an article\"}\n").unwrap();
+    let out = d.join("g.json");
+    let missing = d.join("missing.txt");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_newsgraph"))
+        .arg("ingest")
+        .arg(d)
+        .arg(&missing)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).replace(&d.display().to_string(), "D");
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    for needle in [
+        "D/latin1.txt: not valid UTF-8 at byte 51; decoded lossily",
+        "D/binary.txt: binary file; skipped",
+        "D/empty.txt: empty file; skipped",
+        "D/articles.jsonl:2: no \"text\" field; skipped",
+        "ingested 3 articles",
+        "newsgraph: D/missing.txt: No such file or directory",
+    ] {
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+    }
+    let graph = newsgraph::graph::dump::load(&out).unwrap();
+    assert_eq!(graph.type_count("MET"), 1);
+    assert_eq!(graph.type_count("VISITED"), 2);
+}
+
+/// `-` reads one article from standard input; its id is `stdin`.
+#[test]
+fn ingest_reads_standard_input() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsgraph"))
+        .args(["ingest", "-", "-o"])
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Brazilian President Lucia Amaral visited Angola in 2014.")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let graph = newsgraph::graph::dump::load(&out).unwrap();
+    let e = graph.edges_with_type("VISITED").next().unwrap();
+    let doc = graph.edge(e).unwrap().property("doc").cloned();
+    assert_eq!(doc, Some(newsgraph::graph::PropertyValue::string("stdin")));
+}

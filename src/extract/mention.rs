@@ -1056,6 +1056,17 @@ pub fn sentence_mentions(
             }
             continue;
         }
+        // "Africa Hot Foods", "Japan Airlines": a place name that starts a
+        // longer name is not the place.
+        if matches!(g.entry.kind, EntryKind::Country | EntryKind::Place)
+            && adjacent(g.end - 1, g.end)
+            && is_cap(g.end)
+            && at[g.end].is_none()
+            && !lex.is_nonname(word(g.end))
+            && !strip_possessive(word(g.end - 1)).1
+        {
+            continue;
+        }
         let (label, canonical) = match g.entry.kind {
             EntryKind::Country | EntryKind::Demonym => (Label::Country, &g.entry.canonical),
             EntryKind::Place => (Label::Place, &g.entry.canonical),

@@ -109,7 +109,15 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
             _ => None,
         })
         .collect();
-    let mut order: Vec<&(usize, usize, usize, bool)> = ents.recency.iter().collect();
+    // Mention order is only needed to resolve pronouns and pairs.
+    let needs_order = mentions
+        .iter()
+        .any(|m| !matches!(m.kind, MentionKind::Entity(_)));
+    let mut order: Vec<&(usize, usize, usize, bool)> = if needs_order {
+        ents.recency.iter().collect()
+    } else {
+        Vec::new()
+    };
     order.sort_by_key(|r| (r.0, r.1));
     let recent_before = |tok: usize, female: bool| {
         order

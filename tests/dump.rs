@@ -163,7 +163,7 @@ fn bad_dumps_each_get_their_message() {
         expect!["g.json:1:61: EOF while parsing a string"],
     );
     check(
-        &with(NODES, "")[..60].as_bytes(),
+        &with(NODES, "").as_bytes()[..60],
         expect!["g.json:3:15: EOF while parsing an object"],
     );
     check(

@@ -93,7 +93,17 @@ fn check_explain(q: &str, expect: Expect) {
 fn who_met_noda() {
     check(
         "MATCH (p:Person)-[:MET]-(:Person {name: 'Yoshihiko Noda'}) RETURN p.name AS who, p.title AS title ORDER BY who",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌────────────┬────────────────┐
+            │ who        ┆ title          │
+            ╞════════════╪════════════════╡
+            │ Hu Jintao  ┆ President      │
+            │ Wen Jiabao ┆ Premier        │
+            │ Wu Bangguo ┆ top legislator │
+            └────────────┴────────────────┘
+            3 rows
+
+        "#]],
     );
 }
 
@@ -102,7 +112,17 @@ fn chinese_officials_who_met_japanese_officials() {
     check(
         "MATCH (:Country {name: 'China'})<-[:OFFICIAL_OF]-(a:Person)-[:MET]-(b:Person)-[:OFFICIAL_OF]->(:Country {name: 'Japan'})
          RETURN a.name AS chinese, b.name AS japanese ORDER BY chinese",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌────────────┬────────────────┐
+            │ chinese    ┆ japanese       │
+            ╞════════════╪════════════════╡
+            │ Hu Jintao  ┆ Yoshihiko Noda │
+            │ Wen Jiabao ┆ Yoshihiko Noda │
+            │ Wu Bangguo ┆ Yoshihiko Noda │
+            └────────────┴────────────────┘
+            3 rows
+
+        "#]],
     );
 }
 
@@ -112,7 +132,15 @@ fn shortest_chain_of_meetings() {
         "MATCH (a:Person {name: 'Hu Jintao'}), (b:Person {name: 'Wen Jiabao'}),
                p = shortestPath((a)-[:MET*]-(b))
          RETURN [n IN nodes(p) | n.name] AS chain, length(p) AS hops",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌───────────────────────────────────────────────┬──────┐
+            │ chain                                         ┆ hops │
+            ╞═══════════════════════════════════════════════╪══════╡
+            │ ["Hu Jintao", "Yoshihiko Noda", "Wen Jiabao"] ┆ 2    │
+            └───────────────────────────────────────────────┴──────┘
+            1 row
+
+        "#]],
     );
 }
 
@@ -122,7 +150,16 @@ fn all_shortest_chains() {
         "MATCH (a:Person {name: 'Hu Jintao'}), (b:Person {name: 'Wu Bangguo'}),
                p = allShortestPaths((a)-[:MET|OFFICIAL_OF*]-(b))
          RETURN [n IN nodes(p) | n.name] AS chain ORDER BY chain",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌───────────────────────────────────────────────┐
+            │ chain                                         │
+            ╞═══════════════════════════════════════════════╡
+            │ ["Hu Jintao", "China", "Wu Bangguo"]          │
+            │ ["Hu Jintao", "Yoshihiko Noda", "Wu Bangguo"] │
+            └───────────────────────────────────────────────┘
+            2 rows
+
+        "#]],
     );
 }
 
@@ -130,7 +167,16 @@ fn all_shortest_chains() {
 fn most_meetings() {
     check(
         "MATCH (p:Person)-[m:MET]-() RETURN p.name AS who, count(m) AS meetings ORDER BY meetings DESC, who LIMIT 2",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌────────────────┬──────────┐
+            │ who            ┆ meetings │
+            ╞════════════════╪══════════╡
+            │ Yoshihiko Noda ┆ 3        │
+            │ Hu Jintao      ┆ 1        │
+            └────────────────┴──────────┘
+            2 rows
+
+        "#]],
     );
 }
 
@@ -138,7 +184,17 @@ fn most_meetings() {
 fn who_condoled_japan() {
     check(
         "MATCH (x)-[:CONDOLED]->(:Country {name: 'Japan'}) RETURN labels(x)[0] AS kind, x.name AS who ORDER BY who",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌─────────┬────────────┐
+            │ kind    ┆ who        │
+            ╞═════════╪════════════╡
+            │ Country ┆ China      │
+            │ Person  ┆ Hu Jintao  │
+            │ Person  ┆ Wen Jiabao │
+            └─────────┴────────────┘
+            3 rows
+
+        "#]],
     );
 }
 
@@ -149,7 +205,15 @@ fn visits_and_meetings_of_one_person() {
          OPTIONAL MATCH (p)-[:VISITED]->(place)
          OPTIONAL MATCH (p)-[:MET]-(other)
          RETURN p.name, collect(DISTINCT place.name) AS visited, count(DISTINCT other) AS met",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌────────────────┬───────────┬─────┐
+            │ p.name         ┆ visited   ┆ met │
+            ╞════════════════╪═══════════╪═════╡
+            │ Yoshihiko Noda ┆ ["China"] ┆ 3   │
+            └────────────────┴───────────┴─────┘
+            1 row
+
+        "#]],
     );
 }
 
@@ -158,7 +222,15 @@ fn trade_partners() {
     check(
         "MATCH (a:Country)-[t:TRADED_WITH]-(b:Country) WHERE a.name < b.name
          RETURN a.name, b.name, t.amount / 1000000000 AS billions, t.currency",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌────────┬────────┬──────────┬────────────┐
+            │ a.name ┆ b.name ┆ billions ┆ t.currency │
+            ╞════════╪════════╪══════════╪════════════╡
+            │ China  ┆ Japan  ┆ 300      ┆ USD        │
+            └────────┴────────┴──────────┴────────────┘
+            1 row
+
+        "#]],
     );
 }
 
@@ -166,7 +238,17 @@ fn trade_partners() {
 fn name_prefix_and_regex() {
     check(
         "MATCH (p:Person) WHERE p.name STARTS WITH 'W' OR p.name =~ 'Y.*Noda' RETURN p.name ORDER BY p.name",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌────────────────┐
+            │ p.name         │
+            ╞════════════════╡
+            │ Wen Jiabao     │
+            │ Wu Bangguo     │
+            │ Yoshihiko Noda │
+            └────────────────┘
+            3 rows
+
+        "#]],
     );
 }
 
@@ -178,7 +260,43 @@ fn writes_count_their_effects() {
          MERGE (c:Country {name: 'Russia'}) ON CREATE SET c.created = true RETURN c.created;
          MERGE (c:Country {name: 'Russia'}) ON MATCH SET c.matched = true RETURN c.matched;
          MATCH (c:Country {name: 'Russia'}) DETACH DELETE c",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌───────────────────────┐
+            │ n.title               │
+            ╞═══════════════════════╡
+            │ former Prime Minister │
+            └───────────────────────┘
+            1 row
+            1 label added, 1 property set, 1 property removed
+
+            ┌───┐
+            │ n │
+            ╞═══╡
+            │ 1 │
+            └───┘
+            1 row
+            1 label removed
+
+            ┌───────────┐
+            │ c.created │
+            ╞═══════════╡
+            │ true      │
+            └───────────┘
+            1 row
+            1 node created, 2 properties set
+
+            ┌───────────┐
+            │ c.matched │
+            ╞═══════════╡
+            │ true      │
+            └───────────┘
+            1 row
+            1 property set
+
+            0 rows
+            1 node deleted, 3 properties removed
+
+        "#]],
     );
 }
 
@@ -186,7 +304,24 @@ fn writes_count_their_effects() {
 fn a_failing_statement_does_not_stop_the_next() {
     check(
         "MATCH (a) RETURN b; RETURN 1 AS one; MATCH (n) RETURN n.name AS n LIMIT -1; RETURN 2 AS two",
-        expect![[r#""#]],
+        expect![[r#"
+            SyntaxError/UndefinedVariable at 17..18: variable `b` is not defined
+            ┌─────┐
+            │ one │
+            ╞═════╡
+            │ 1   │
+            └─────┘
+            1 row
+
+            SyntaxError/NegativeIntegerArgument at 72..74: LIMIT needs a non-negative integer
+            ┌─────┐
+            │ two │
+            ╞═════╡
+            │ 2   │
+            └─────┘
+            1 row
+
+        "#]],
     );
 }
 
@@ -199,7 +334,14 @@ fn semantic_errors_point_at_their_variable() {
          CREATE (a)-[:T|U]->(b);
          CREATE (a)-[:T]-(b);
          RETURN nosuchfunction(1)",
-        expect![[r#""#]],
+        expect![[r#"
+            SyntaxError/VariableTypeConflict at 26..27: variable `r` is not a node
+            SyntaxError/NoExpressionAlias at 63..69: an expression in WITH needs an alias (AS name)
+            SyntaxError/NestedAggregation at 102..110: an aggregate cannot contain another
+            SyntaxError/NoSingleRelationshipType at 132..141: a relationship to create needs exactly one type
+            SyntaxError/RequiresDirectedRelationship at 165..171: a relationship to create needs a direction
+            SyntaxError/UnknownFunction at 192..206: unknown function `nosuchfunction`
+        "#]],
     );
 }
 
@@ -207,7 +349,12 @@ fn semantic_errors_point_at_their_variable() {
 fn explain_uses_the_name_index() {
     check_explain(
         "MATCH (p:Person)-[:MET]-(:Person {name: 'Yoshihiko Noda'}) RETURN p.name",
-        expect![[r#""#]],
+        expect![[r#"
+            Match
+              NodeByNameIndex (anon_2:Person {name: "Yoshihiko Noda"}) name = "Yoshihiko Noda"
+              Expand (anon_2)-[anon_1:MET]-(p:Person)
+            Project p.name
+            Columns p.name"#]],
     );
 }
 
@@ -215,7 +362,14 @@ fn explain_uses_the_name_index() {
 fn explain_uses_a_label_scan_and_typed_expansion() {
     check_explain(
         "MATCH (c:Country)<-[:OFFICIAL_OF]-(p) WHERE c.name = 'China' RETURN p.name ORDER BY p.name LIMIT 3",
-        expect![[r#""#]],
+        expect![[r#"
+            Match WHERE (c.name = "China")
+              NodeByLabelScan (c:Country) :Country
+              Expand (c)<-[anon_1:OFFICIAL_OF]-(p)
+            Project p.name
+            Top 3 by p.name
+            Limit 3
+            Columns p.name"#]],
     );
 }
 
@@ -223,7 +377,13 @@ fn explain_uses_a_label_scan_and_typed_expansion() {
 fn explain_shortest_path() {
     check_explain(
         "MATCH (a {name: 'Hu Jintao'}), (b {name: 'Wu Bangguo'}), p = shortestPath((a)-[:MET*..6]-(b)) RETURN p",
-        expect![[r#""#]],
+        expect![[r#"
+            Match
+              NodeByNameIndex (a {name: "Hu Jintao"}) name = "Hu Jintao"
+              NodeByNameIndex (b {name: "Wu Bangguo"}) name = "Wu Bangguo"
+              ShortestPath (a)-[anon_2:MET]-(b) bidirectional BFS
+            Project p
+            Columns p"#]],
     );
 }
 
@@ -231,7 +391,19 @@ fn explain_shortest_path() {
 fn profile_counts_rows_per_operator() {
     check(
         "PROFILE MATCH (p:Person)-[:MET]->(q) RETURN q.name AS name, count(*) AS n",
-        expect![[r#""#]],
+        expect![[r#"
+            ┌──────────────────────────────────────────────────────────────────────────────────┐
+            │ plan                                                                             │
+            ╞══════════════════════════════════════════════════════════════════════════════════╡
+            │ Match  [3 rows]                                                                  │
+            │   NodeByLabelScan (p:Person) :Person                                             │
+            │   Expand (p)-[anon_1:MET]->(q)                                                   │
+            │ Aggregate keys [q.name AS name] aggregates [count(*)] then anon_4 AS n  [1 rows] │
+            │ Columns name, n                                                                  │
+            └──────────────────────────────────────────────────────────────────────────────────┘
+            1 row
+
+        "#]],
     );
 }
 
@@ -255,7 +427,10 @@ fn a_cancelled_query_stops() {
         "MATCH p = (a)-[*]-(b) RETURN count(p)",
         &options,
     );
-    expect![[r#""#]].assert_eq(&render(&graph, &outcomes));
+    expect![[r#"
+        Interrupted/Cancelled at 0..37: the query was cancelled
+    "#]]
+    .assert_eq(&render(&graph, &outcomes));
 }
 
 #[test]
@@ -270,18 +445,33 @@ fn a_memory_budget_stops_a_big_sort() {
         "UNWIND range(1, 100000) AS i WITH i ORDER BY i DESC RETURN count(i)",
         &options,
     );
-    expect![[r#""#]].assert_eq(&render(&graph, &outcomes));
+    expect![[r#"
+        Interrupted/MemoryLimit at 0..67: the query needs more than its memory budget of 65536 bytes
+    "#]]
+    .assert_eq(&render(&graph, &outcomes));
 }
 
 #[test]
 fn parameters_are_read() {
     let mut graph = seed();
     let mut options = RunOptions::default();
-    options.params.insert("who".into(), query::Value::from("Hu Jintao"));
+    options
+        .params
+        .insert("who".into(), query::Value::from("Hu Jintao"));
     let outcomes = query::run(
         &mut graph,
         "MATCH (p:Person {name: $who})-[:MET]->(q) RETURN q.name AS met; RETURN $missing",
         &options,
     );
-    expect![[r#""#]].assert_eq(&render(&graph, &outcomes));
+    expect![[r#"
+        ┌────────────────┐
+        │ met            │
+        ╞════════════════╡
+        │ Yoshihiko Noda │
+        └────────────────┘
+        1 row
+
+        ParameterMissing/MissingParameter at 64..79: parameter $missing was not given
+    "#]]
+    .assert_eq(&render(&graph, &outcomes));
 }

@@ -20,6 +20,12 @@ pub enum Error {
     /// Writing to standard output failed.
     #[error("{0}")]
     Stdout(#[from] io::Error),
+    /// A dump that could not be read or written; names the file and position.
+    #[error(transparent)]
+    Dump(#[from] crate::graph::dump::DumpError),
+    /// A CSV file that could not be imported; names the file and line.
+    #[error(transparent)]
+    Import(#[from] crate::interchange::neo4j_csv::ImportError),
     /// A message that already names its file, line or position.
     #[error("{0}")]
     Message(String),

@@ -182,7 +182,7 @@ pub fn main() -> ExitCode {
 /// Dispatches a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        None => repl::run(&ReplArgs::default()),
+        None => repl::run_sample(),
         Some(Command::Repl(args)) => repl::run(&args),
         Some(Command::Ingest(args)) => ingest::run(&args),
         Some(Command::Query(args)) => query::run(&args),

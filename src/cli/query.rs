@@ -26,7 +26,9 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
         None => Graph::new(),
     };
     let mut options = RunOptions {
-        timeout: args.timeout.and_then(|s| Duration::try_from_secs_f64(s).ok()),
+        timeout: args
+            .timeout
+            .and_then(|s| Duration::try_from_secs_f64(s).ok()),
         ..RunOptions::default()
     };
     for p in &args.params {

@@ -39,15 +39,30 @@ where
             "is a folder, not a file",
         ));
     }
-    let temp = tempfile::Builder::new()
-        .prefix(".newsgraph-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".newsgraph-").suffix(".tmp");
+    // A temporary file is private (0600); the file it becomes keeps the mode
+    // of the one it replaces, or gets the usual one for a new file.
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        std::fs::Permissions::from_mode(mode)
+    };
+    #[cfg(unix)]
+    builder.permissions(mode.clone());
+    let temp = builder.tempfile_in(folder)?;
     // 256 KiB: big enough that a dump of a million edges is a few hundred
     // write calls rather than hundreds of thousands.
     let mut buffered = BufWriter::with_capacity(256 * 1024, temp);
     write(&mut buffered)?;
     let temp = buffered.into_inner().map_err(|e| e.into_error())?;
+    // The mode given at creation was narrowed by the umask; an existing
+    // file's mode is restored exactly.
+    #[cfg(unix)]
+    if path.exists() {
+        temp.as_file().set_permissions(mode)?;
+    }
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     sync_folder(folder)

@@ -38,8 +38,9 @@
 //! [`crate::files::atomic`] and one `fs::read`.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -194,11 +195,30 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), DumpError> {
 }
 
 /// Reads the dump at `path`; errors name the path as given.
+///
+/// The file is streamed through a buffer rather than read whole, which
+/// keeps a copy of it (84 MB for a million edges) out of the peak memory of
+/// every command that loads a graph. Only when that fails is the file read
+/// whole, to name the problem with [`read_bytes`]'s exact positions; both
+/// paths accept the same dumps, as they share every record type.
 pub fn load(path: &Path) -> Result<Graph, DumpError> {
-    let bytes = std::fs::read(path).map_err(|source| DumpError::Io {
+    let io_error = |source| DumpError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut loader = Loader::new();
+    let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, file));
+    let outcome = DumpSeed {
+        loader: &mut loader,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if outcome.is_ok() {
+        return Ok(loader.finish());
+    }
+    drop(loader);
+    let bytes = std::fs::read(path).map_err(io_error)?;
     read_bytes(&bytes, &path.display().to_string())
 }
 
@@ -335,14 +355,14 @@ pub struct DumpValue<'a>(pub &'a PropertyValue);
 
 struct Labels<'g>(NodeRef<'g>);
 
-struct Props<'g>(&'g Graph, &'g super::Properties);
+struct PropsOut<'g>(&'g Graph, &'g super::Properties);
 
 impl Serialize for NodeRecord<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut t = s.serialize_tuple(3)?;
         t.serialize_element(&self.0.id().0)?;
         t.serialize_element(&Labels(self.0))?;
-        t.serialize_element(&Props(self.0.graph, self.0.properties()))?;
+        t.serialize_element(&PropsOut(self.0.graph, self.0.properties()))?;
         t.end()
     }
 }
@@ -355,7 +375,7 @@ impl Serialize for EdgeRecord<'_> {
         t.serialize_element(&e.source().0)?;
         t.serialize_element(&e.target().0)?;
         t.serialize_element(e.edge_type())?;
-        t.serialize_element(&Props(e.graph, e.properties()))?;
+        t.serialize_element(&PropsOut(e.graph, e.properties()))?;
         t.end()
     }
 }
@@ -366,7 +386,7 @@ impl Serialize for Labels<'_> {
     }
 }
 
-impl Serialize for Props<'_> {
+impl Serialize for PropsOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.1.len()))?;
         for (key, value) in self.1.iter() {
@@ -442,7 +462,8 @@ struct Loader {
     /// The placeholder node that placeholder edges loop on, made on the
     /// first free edge id; no record's edge may touch it.
     anchor: Option<NodeId>,
-    strings: HashSet<Arc<str>>,
+    strings: SharedStrings,
+    names: Names,
     problem: Option<Problem>,
 }
 
@@ -455,7 +476,8 @@ impl Loader {
             holes: 0,
             records: 0,
             anchor: None,
-            strings: HashSet::new(),
+            strings: SharedStrings::default(),
+            names: Names::default(),
             problem: None,
         }
     }
@@ -465,17 +487,6 @@ impl Loader {
         let e = E::custom(&problem);
         self.problem = Some(problem);
         e
-    }
-
-    /// One shared copy of each distinct string value: a million edges cite
-    /// a few thousand dates and documents.
-    fn string(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.strings.get(s) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(s);
-        self.strings.insert(shared.clone());
-        shared
     }
 
     fn make_room(&mut self, id: u32) -> Result<(), Problem> {
@@ -496,25 +507,35 @@ impl Loader {
         }
     }
 
-    fn add_node(&mut self, id: u32, labels: &[Str<'_>], props: Vec<(Str<'_>, PropertyValue)>) {
+    fn add_node(&mut self, id: u32, labels: &[u32], props: Props) {
         self.records += 1;
         let index = id as usize;
-        if index >= self.node_hole.len() {
-            while self.node_hole.len() < index {
-                self.graph.add_node([], []);
-                self.node_hole.push(true);
+        let Loader {
+            graph,
+            names,
+            node_hole,
+            ..
+        } = self;
+        let (keys, values) = props;
+        let props = keys.iter().map(|k| names.get(*k)).zip(values);
+        if index >= node_hole.len() {
+            while node_hole.len() < index {
+                graph.add_node([], []);
+                node_hole.push(true);
             }
-            self.graph.add_node([], []);
-            self.node_hole.push(true);
+            graph.add_node(labels.iter().map(|l| names.get(*l)), props);
+            node_hole.push(false);
+            return;
         }
+        // A free id below ones already read: fill its placeholder in.
         let node = NodeId(id);
         for label in labels {
-            self.graph.add_label(node, label);
+            graph.add_label(node, names.get(*label));
         }
         for (key, value) in props {
-            self.graph.set_node_property(node, &key, value);
+            graph.set_node_property(node, key, value);
         }
-        self.node_hole[index] = false;
+        node_hole[index] = false;
     }
 
     fn check_edge_id(&mut self, id: u32) -> Result<(), Problem> {
@@ -537,8 +558,8 @@ impl Loader {
         id: u32,
         source: u32,
         target: u32,
-        ty: &str,
-        props: Vec<(Str<'_>, PropertyValue)>,
+        ty: u32,
+        props: Props,
     ) -> Result<(), Problem> {
         self.records += 1;
         let index = id as usize;
@@ -558,20 +579,18 @@ impl Loader {
             }
             self.edge_hole.push(true);
         }
+        let (keys, values) = props;
+        let names = &self.names;
+        let props = keys.iter().map(|k| names.get(*k)).zip(values);
         let made = self
             .graph
-            .add_edge(NodeId(source), NodeId(target), ty, [])
+            .add_edge(NodeId(source), NodeId(target), names.get(ty), props)
             .map_err(|e| Problem::Json(e.to_string()))?;
         if made != EdgeId(id) {
             return Err(Problem::Json(format!(
                 "edge {id} could not keep its id (got {})",
                 made.0
             )));
-        }
-        for (key, value) in props {
-            self.graph
-                .set_edge_property(made, &key, value)
-                .map_err(|e| Problem::Json(e.to_string()))?;
         }
         self.edge_hole[index] = false;
         Ok(())
@@ -607,6 +626,124 @@ impl Loader {
 /// A string borrowed from the dump when it has no escapes.
 type Str<'de> = Cow<'de, str>;
 
+/// A record's property keys (as [`Names`] ids) and their values, in order.
+type Props = (Vec<u32>, Vec<PropertyValue>);
+
+/// The labels, types and property keys met so far, each with a small id,
+/// so that records name them without allocating (a reader gives serde no
+/// borrowed strings) and the store's own interner sees each spelling once
+/// per record without a copy.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>,
+    list: Vec<Box<str>>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        self.list.get(id as usize).map_or("", |s| s)
+    }
+}
+
+/// Shares equal string values: a million edges cite a few thousand dates
+/// over and over. It is a direct-mapped cache, not a full table: a full
+/// table of every string costs a cache miss per look-up (about as much time
+/// as the rest of a load), while the strings that repeat most are also the
+/// first seen and keep their slots. Memory stays bounded by the cache size.
+pub struct SharedStrings {
+    slots: Vec<Option<(u64, Arc<str>)>>,
+}
+
+impl Default for SharedStrings {
+    fn default() -> Self {
+        SharedStrings {
+            slots: vec![None; SharedStrings::SLOTS],
+        }
+    }
+}
+
+impl SharedStrings {
+    /// 16k slots of 24 bytes: 384 KiB, within a second-level cache.
+    const SLOTS: usize = 1 << 14;
+
+    /// A copy of `s`, shared with an earlier equal string when the cache
+    /// still holds it.
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        let mut hasher = FxHasher::default();
+        hasher.write(s.as_bytes());
+        let hash = hasher.finish();
+        let slot = (hash as usize) & (SharedStrings::SLOTS - 1);
+        if let Some(Some((h, shared))) = self.slots.get(slot)
+            && *h == hash
+            && **shared == *s
+        {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(s);
+        // First come keeps its slot: evicting would drop the old `Arc`, and
+        // that reference count sits in a cache line long gone cold, which
+        // cost as much as all the rest of a load.
+        if let Some(entry @ None) = self.slots.get_mut(slot) {
+            *entry = Some((hash, shared.clone()));
+        }
+        shared
+    }
+
+    /// Empties the cache, so that the strings of what comes next get slots.
+    pub fn clear(&mut self) {
+        self.slots.iter_mut().for_each(|slot| *slot = None);
+    }
+}
+
+/// The multiply-rotate hash of rustc (FxHash): the strings pooled here come
+/// from one file, not from an adversary racing a server, so SipHash's
+/// protection is not worth its time on millions of look-ups.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let mut word = [0u8; 8];
+        let rest = chunks.remainder();
+        word[..rest.len()].copy_from_slice(rest);
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from_le_bytes(word) ^ rest.len() as u64).wrapping_mul(K);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        // FxHash alone leaves the low bits, which pick the bucket, blind to
+        // the high bytes of each word: `doc0012345` and `doc0012346` would
+        // collide. MurmurHash3's finalizer mixes every bit into every bit.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
 struct StrSeed;
 
 impl<'de> DeserializeSeed<'de> for StrSeed {
@@ -629,23 +766,49 @@ impl<'de> Visitor<'de> for StrSeed {
     }
 }
 
-struct LabelsSeed;
+/// A label, type or key, as its [`Names`] id.
+struct NameSeed<'l> {
+    names: &'l mut Names,
+}
 
-impl<'de> DeserializeSeed<'de> for LabelsSeed {
-    type Value = Vec<Str<'de>>;
+impl<'de> DeserializeSeed<'de> for NameSeed<'_> {
+    type Value = u32;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed<'_> {
+    type Value = u32;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
+        Ok(self.names.id(v))
+    }
+}
+
+struct LabelsSeed<'l> {
+    names: &'l mut Names,
+}
+
+impl<'de> DeserializeSeed<'de> for LabelsSeed<'_> {
+    type Value = Vec<u32>;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for LabelsSeed {
-    type Value = Vec<Str<'de>>;
+impl<'de> Visitor<'de> for LabelsSeed<'_> {
+    type Value = Vec<u32>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of labels")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut labels = Vec::with_capacity(1);
-        while let Some(label) = seq.next_element_seed(StrSeed)? {
+        while let Some(label) = seq.next_element_seed(NameSeed {
+            names: &mut *self.names,
+        })? {
             labels.push(label);
         }
         Ok(labels)
@@ -698,10 +861,14 @@ impl<'de> Visitor<'de> for DumpSeed<'_> {
                     loader: &mut *loader,
                     edges: false,
                 })?,
-                _ => map.next_value_seed(Records {
-                    loader: &mut *loader,
-                    edges: true,
-                })?,
+                _ => {
+                    // Node names and ids are mostly unique; give the slots to edges' strings.
+                    loader.strings.clear();
+                    map.next_value_seed(Records {
+                        loader: &mut *loader,
+                        edges: true,
+                    })?
+                }
             }
         }
         if let Some(key) = map.next_key_seed(StrSeed)? {
@@ -803,12 +970,16 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         if let Err(p) = l.check_node_id(id) {
             return Err(l.fail(p));
         }
-        let Some(labels) = seq.next_element_seed(LabelsSeed)? else {
+        let Some(labels) = seq.next_element_seed(LabelsSeed {
+            names: &mut l.names,
+        })?
+        else {
             return Err(shape(l, false));
         };
         for (i, label) in labels.iter().enumerate() {
             if labels[..i].contains(label) {
-                return Err(l.fail(Problem::DuplicateLabel(label.to_string())));
+                let label = l.names.get(*label).to_string();
+                return Err(l.fail(Problem::DuplicateLabel(label)));
             }
         }
         let Some(props) = seq.next_element_seed(PropsSeed { loader: &mut *l })? else {
@@ -854,14 +1025,17 @@ impl<'de> Visitor<'de> for EdgeSeed<'_> {
             }
             *end = node;
         }
-        let Some(ty) = seq.next_element_seed(StrSeed)? else {
+        let Some(ty) = seq.next_element_seed(NameSeed {
+            names: &mut l.names,
+        })?
+        else {
             return Err(shape(l, true));
         };
         let Some(props) = seq.next_element_seed(PropsSeed { loader: &mut *l })? else {
             return Err(shape(l, true));
         };
         end_of_record(&mut seq, l, true)?;
-        if let Err(p) = l.add_edge(id, ends[0], ends[1], &ty, props) {
+        if let Err(p) = l.add_edge(id, ends[0], ends[1], ty, props) {
             return Err(l.fail(p));
         }
         Ok(())
@@ -874,31 +1048,36 @@ struct PropsSeed<'l> {
 }
 
 impl<'de> DeserializeSeed<'de> for PropsSeed<'_> {
-    type Value = Vec<(Str<'de>, PropertyValue)>;
+    type Value = Props;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for PropsSeed<'_> {
-    type Value = Vec<(Str<'de>, PropertyValue)>;
+    type Value = Props;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object of properties")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let l = self.loader;
-        let mut props: Vec<(Str<'de>, PropertyValue)> = Vec::new();
-        while let Some(key) = map.next_key_seed(StrSeed)? {
-            if props.iter().any(|(k, _)| *k == key) {
-                return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
+        let (mut keys, mut values) = (Vec::new(), Vec::new());
+        while let Some(key) = map.next_key_seed(NameSeed {
+            names: &mut l.names,
+        })? {
+            if keys.contains(&key) {
+                let key = l.names.get(key).to_string();
+                return Err(l.fail(Problem::DuplicateKey(key)));
             }
             let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
             if value == PropertyValue::Null {
-                return Err(l.fail(Problem::NullProperty(key.into_owned())));
+                let key = l.names.get(key).to_string();
+                return Err(l.fail(Problem::NullProperty(key)));
             }
-            props.push((key, value));
+            keys.push(key);
+            values.push(value);
         }
-        Ok(props)
+        Ok((keys, values))
     }
 }
 
@@ -938,7 +1117,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(PropertyValue::Float(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyValue, E> {
-        Ok(PropertyValue::String(self.loader.string(v)))
+        Ok(PropertyValue::String(self.loader.strings.get(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PropertyValue, A::Error> {
         let mut items = Vec::new();
@@ -1009,7 +1188,7 @@ impl<'de> Visitor<'de> for MapSeed<'_> {
                 return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
             }
             let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
-            entries.insert(l.string(&key), value);
+            entries.insert(l.strings.get(&key), value);
         }
         Ok(entries)
     }

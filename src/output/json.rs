@@ -12,11 +12,22 @@ use std::fmt::Write as _;
 use std::io;
 
 use crate::graph::{Graph, NodeId};
+use crate::query::StatementOutcome;
 use crate::query::error::QueryError;
 use crate::query::value::{Path, QueryResult, Stats, Value, format_float};
 use crate::span::LineIndex;
 
 use super::MAX_DEPTH;
+
+/// Writes the line of one statement's outcome (see [`write_statement`]).
+pub fn write_outcome(
+    w: &mut impl io::Write,
+    graph: &Graph,
+    outcome: &StatementOutcome,
+    src: &str,
+) -> io::Result<()> {
+    write_statement(w, graph, &outcome.result, src)
+}
 
 /// Writes one statement's line: its result, or its error with the line and
 /// column of the error's span in `src` (the whole source the statement came
@@ -358,7 +369,11 @@ mod tests {
             },
         };
         let mut out = Vec::new();
-        write_statement(&mut out, &g, &Ok(result), "").unwrap();
+        let outcome = StatementOutcome {
+            span: Span::new(0, 0),
+            result: Ok(result),
+        };
+        write_outcome(&mut out, &g, &outcome, "").unwrap();
         write_result(&mut out, &g, &QueryResult::default()).unwrap();
         let src = "RETURN 1;\nMATCH (n) RETURN é + b";
         let b = src.rfind('b').unwrap();

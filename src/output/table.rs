@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{Table, presets};
+use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::graph::{EdgeId, Graph, NodeId, PropertyValue};
 use crate::query::value::{Path, QueryResult, Stats, Value, format_float, is_plain_identifier};
@@ -19,12 +19,28 @@ use super::MAX_DEPTH;
 /// when the statement changed the graph, what it changed. A statement
 /// without columns shows only the footer.
 pub fn render(graph: &Graph, result: &QueryResult, max_rows: usize) -> String {
+    render_within(graph, result, max_rows, None)
+}
+
+/// Like [`render`], but when `width` is given the table is fitted to that
+/// many columns (a terminal's width), wrapping long cells.
+pub fn render_within(
+    graph: &Graph,
+    result: &QueryResult,
+    max_rows: usize,
+    width: Option<u16>,
+) -> String {
     let total = result.rows.len();
     let shown = max_rows.min(total);
     let mut out = String::new();
     if !result.columns.is_empty() {
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED);
+        if let Some(width) = width {
+            table
+                .set_width(width)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+        }
         table.set_header(result.columns.iter().map(String::as_str));
         for row in result.rows.iter().take(shown) {
             table.add_row(row.iter().map(|v| cell(graph, v)));
@@ -339,5 +355,17 @@ mod tests {
             2 nodes created, 1 relationship created, 1 property set
         "#]]
         .assert_eq(&render(&g, &written, usize::MAX));
+        expect![[r#"
+            ┌──────────────────────────┬───────────┐
+            │ n                        ┆ n.name    │
+            ╞══════════════════════════╪═══════════╡
+            │ (:Person {name: "Hu      ┆ Hu Jintao │
+            │ Jintao"})                ┆           │
+            │ (:Person:Official {name: ┆ null      │
+            │ "Yoshihiko Noda"})       ┆           │
+            └──────────────────────────┴───────────┘
+            2 rows
+        "#]]
+        .assert_eq(&render_within(&g, &result, usize::MAX, Some(40)));
     }
 }

@@ -1023,8 +1023,13 @@ impl fmt::Display for SchemaName<'_> {
 /// like `exists` included, since `exists(` is unambiguous), others quoted.
 fn write_function_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     let mut chars = name.chars();
+    // These words begin other expressions (`NOT (x)`, `CASE ...`).
+    let expression_word = ["NOT", "TRUE", "FALSE", "NULL", "CASE"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(name));
     let plain = matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_');
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !expression_word;
     if plain {
         f.write_str(name)
     } else {
@@ -1048,7 +1053,7 @@ impl fmt::Display for Expr {
             ExprKind::Variable(name) => write_name(f, name),
             ExprKind::List(items) => {
                 f.write_str("[")?;
-                write_joined(f, items, ", ")?;
+                write_items_unambiguous(f, items)?;
                 f.write_str("]")
             }
             ExprKind::Map(entries) => write_map(f, entries),
@@ -1139,7 +1144,14 @@ impl fmt::Display for Expr {
                 if *distinct {
                     f.write_str("DISTINCT ")?;
                 }
-                write_joined(f, args, ", ")?;
+                let quantifier_name = ["all", "any", "none", "single"]
+                    .iter()
+                    .any(|q| q.eq_ignore_ascii_case(&name.name));
+                if namespace.is_empty() && quantifier_name && !*distinct {
+                    write_items_unambiguous(f, args)?;
+                } else {
+                    write_joined(f, args, ", ")?;
+                }
                 f.write_str(")")
             }
             ExprKind::CountStar => f.write_str("count(*)"),
@@ -1204,6 +1216,26 @@ impl fmt::Display for Expr {
             }
         }
     }
+}
+
+/// Writes comma-separated items, putting a first item `x IN list` in
+/// parentheses: unparenthesized, `[x IN list]` and `any(x IN list)` would
+/// read back as a comprehension and a quantifier.
+fn write_items_unambiguous(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        let ambiguous = i == 0
+            && matches!(&item.kind, ExprKind::Binary { op: BinaryOp::In, lhs, .. }
+                if matches!(lhs.kind, ExprKind::Variable(_)));
+        if ambiguous {
+            write!(f, "({item})")?;
+        } else {
+            write!(f, "{item}")?;
+        }
+    }
+    Ok(())
 }
 
 fn write_map(f: &mut fmt::Formatter<'_>, entries: &[(Ident, Expr)]) -> fmt::Result {
@@ -1494,5 +1526,196 @@ impl fmt::Display for Statement {
             None => {}
         }
         write!(f, "{}", self.query)
+    }
+}
+
+impl NodePattern {
+    /// The property map or parameter, if any.
+    fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.properties.iter()
+    }
+}
+
+impl PathPattern {
+    /// The property expressions of its nodes and relationships, in order.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut out: Vec<&Expr> = self.start.exprs().collect();
+        for step in &self.steps {
+            out.extend(step.rel.properties.iter());
+            out.extend(step.node.exprs());
+        }
+        out
+    }
+}
+
+impl Pattern {
+    /// The property expressions of all its parts, in order.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        self.parts.iter().flat_map(|p| p.path.exprs()).collect()
+    }
+}
+
+impl Expr {
+    /// The direct subexpressions in source order, including property maps
+    /// inside pattern predicates and comprehensions, but not the clauses of
+    /// an `EXISTS { MATCH ... }` subquery (see [`Query::for_each_expr`]).
+    pub fn children(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        match &self.kind {
+            ExprKind::Literal(_)
+            | ExprKind::Parameter(_)
+            | ExprKind::Variable(_)
+            | ExprKind::CountStar => {}
+            ExprKind::List(items) => out.extend(items),
+            ExprKind::Map(entries) => out.extend(entries.iter().map(|(_, v)| v)),
+            ExprKind::Property { base, .. } | ExprKind::HasLabels { base, .. } => out.push(&**base),
+            ExprKind::Index { base, index } => {
+                out.push(&**base);
+                out.push(&**index);
+            }
+            ExprKind::Slice { base, from, to } => {
+                out.push(&**base);
+                out.extend(from.as_deref());
+                out.extend(to.as_deref());
+            }
+            ExprKind::Unary { operand, .. } => out.push(&**operand),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                out.push(&**lhs);
+                out.push(&**rhs);
+            }
+            ExprKind::IsNull { expr, .. } => out.push(&**expr),
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                out.extend(operand.as_deref());
+                for w in whens {
+                    out.push(&w.when);
+                    out.push(&w.then);
+                }
+                out.extend(else_.as_deref());
+            }
+            ExprKind::FunctionCall { args, .. } => out.extend(args),
+            ExprKind::ListComprehension {
+                list, filter, map, ..
+            } => {
+                out.push(&**list);
+                out.extend(filter.as_deref());
+                out.extend(map.as_deref());
+            }
+            ExprKind::PatternComprehension {
+                pattern,
+                filter,
+                map,
+                ..
+            } => {
+                out.extend(pattern.exprs());
+                out.extend(filter.as_deref());
+                out.push(&**map);
+            }
+            ExprKind::Quantified { list, filter, .. } => {
+                out.push(&**list);
+                out.extend(filter.as_deref());
+            }
+            ExprKind::PatternPredicate(path) => out.extend(path.exprs()),
+            ExprKind::Exists(body) => match body.as_ref() {
+                ExistsBody::Pattern { pattern, where_ } => {
+                    out.extend(pattern.exprs());
+                    out.extend(where_.iter());
+                }
+                ExistsBody::Query(_) => {}
+            },
+            ExprKind::MapProjection { items, .. } => {
+                for item in items {
+                    if let MapProjectionItem::Literal(_, v) = item {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Calls `f` on this expression and every subexpression, parents
+    /// first, descending into `EXISTS { ... }` subqueries too. The parser
+    /// bounds the depth, so the recursion is bounded for parsed trees.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        for child in self.children() {
+            child.walk(f);
+        }
+        if let ExprKind::Exists(body) = &self.kind
+            && let ExistsBody::Query(q) = body.as_ref()
+        {
+            q.for_each_expr(f);
+        }
+    }
+}
+
+impl Clause {
+    /// The top-level expressions of the clause in source order: items,
+    /// filters, ordering, paging, pattern property maps, written values.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        fn projection(p: &Projection) -> Vec<&Expr> {
+            let mut out: Vec<&Expr> = p.items.iter().map(|i| &i.expr).collect();
+            out.extend(p.order_by.iter().map(|s| &s.expr));
+            out.extend(p.skip.iter());
+            out.extend(p.limit.iter());
+            out
+        }
+        fn set_item(item: &SetItem) -> Vec<&Expr> {
+            match item {
+                SetItem::Property { entity, value, .. } => vec![entity, value],
+                SetItem::Replace { value, .. } | SetItem::Update { value, .. } => vec![value],
+                SetItem::Labels { .. } => Vec::new(),
+            }
+        }
+        match self {
+            Clause::Match(m) => {
+                let mut out = m.pattern.exprs();
+                out.extend(m.where_.iter());
+                out
+            }
+            Clause::With(w) => {
+                let mut out = projection(&w.projection);
+                out.extend(w.where_.iter());
+                out
+            }
+            Clause::Return(r) => projection(&r.projection),
+            Clause::Unwind(u) => vec![&u.expr],
+            Clause::Create(c) => c.pattern.exprs(),
+            Clause::Merge(m) => {
+                let mut out = m.pattern.path.exprs();
+                for action in &m.actions {
+                    out.extend(action.items.iter().flat_map(set_item));
+                }
+                out
+            }
+            Clause::Set(s) => s.items.iter().flat_map(set_item).collect(),
+            Clause::Remove(r) => r
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    RemoveItem::Property { entity, .. } => Some(entity),
+                    RemoveItem::Labels { .. } => None,
+                })
+                .collect(),
+            Clause::Delete(d) => d.exprs.iter().collect(),
+        }
+    }
+}
+
+impl Query {
+    /// Calls `f` on every expression of every clause (see [`Expr::walk`]).
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        let singles = std::iter::once(&self.first).chain(self.unions.iter().map(|u| &u.query));
+        for single in singles {
+            for clause in &single.clauses {
+                for e in clause.exprs() {
+                    e.walk(f);
+                }
+            }
+        }
     }
 }

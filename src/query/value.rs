@@ -146,6 +146,17 @@ impl Value {
     /// compare by value (`1 = 1.0`, `NaN <> NaN`); lists and maps compare
     /// element by element, a null inside making the result null unless some
     /// other element already differs; values of different types are unequal.
+    ///
+    /// ```
+    /// use newsgraph::query::value::Value;
+    ///
+    /// assert_eq!(Value::Int(1).equals(&Value::Float(1.0)), Some(true));
+    /// assert_eq!(Value::Float(f64::NAN).equals(&Value::Float(f64::NAN)), Some(false));
+    /// let list = |items| Value::List(items);
+    /// // [1, null] = [1, null] is null; [2, null] = [1, null] is false.
+    /// assert_eq!(list(vec![Value::Int(1), Value::Null]).equals(&list(vec![Value::Int(1), Value::Null])), None);
+    /// assert_eq!(list(vec![Value::Int(2), Value::Null]).equals(&list(vec![Value::Int(1), Value::Null])), Some(false));
+    /// ```
     pub fn equals(&self, other: &Value) -> Option<bool> {
         use Value::*;
         match (self, other) {
@@ -391,7 +402,7 @@ impl Value {
     /// divisor; float division follows IEEE 754 (`1.0 / 0` is Infinity).
     pub fn div(&self, other: &Value) -> Result<Value, QueryError> {
         match (self, other) {
-            (Value::Int(_), Value::Int(0)) => Err(division_by_zero("/")),
+            (Value::Int(a), Value::Int(0)) => Err(division_by_zero(*a, "/")),
             (Value::Int(a), Value::Int(b)) => a
                 .checked_div(*b)
                 .map(Value::Int)
@@ -404,7 +415,7 @@ impl Value {
     /// divisor fails, a float one gives NaN.
     pub fn rem(&self, other: &Value) -> Result<Value, QueryError> {
         match (self, other) {
-            (Value::Int(_), Value::Int(0)) => Err(division_by_zero("%")),
+            (Value::Int(a), Value::Int(0)) => Err(division_by_zero(*a, "%")),
             // `i64::MIN % -1` overflows in Rust but is 0 mathematically.
             (Value::Int(a), Value::Int(b)) => Ok(Value::Int(a.checked_rem(*b).unwrap_or(0))),
             _ => float_op(self, other, "%", |a, b| a % b),
@@ -662,8 +673,11 @@ fn overflow(op: &str, a: i64, b: i64) -> QueryError {
     )
 }
 
-fn division_by_zero(op: &str) -> QueryError {
-    error(ErrorCode::NumberOutOfRange, format!("integer {op} by zero"))
+fn division_by_zero(a: i64, op: &str) -> QueryError {
+    error(
+        ErrorCode::NumberOutOfRange,
+        format!("{a} {op} 0: integer division by zero"),
+    )
 }
 
 /// Whether `name` can be written bare in Cypher (else it needs backticks).
@@ -1058,5 +1072,73 @@ mod tests {
         );
         assert_eq!(format_float(0.1), "0.1");
         assert_eq!(format_float(1e-7), "1e-7");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn scalar() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                (-3i64..3).prop_map(Value::Int),
+                prop_oneof![
+                    Just(f64::NAN),
+                    Just(-0.0),
+                    Just(f64::INFINITY),
+                    (-3i32..3).prop_map(|i| f64::from(i) / 2.0),
+                ]
+                .prop_map(Value::Float),
+                "[ab]{0,2}".prop_map(Value::string),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            scalar().prop_recursive(3, 12, 3, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::List),
+                    prop::collection::vec(("[kl]", inner), 0..3).prop_map(|entries| {
+                        Value::Map(
+                            entries
+                                .into_iter()
+                                .map(|(k, v)| (Arc::from(k.as_str()), v))
+                                .collect(),
+                        )
+                    }),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn order_is_a_total_order(a in value(), b in value(), c in value()) {
+                prop_assert_eq!(a.order(&a), Ordering::Equal);
+                prop_assert_eq!(a.order(&b), b.order(&a).reverse());
+                if a.order(&b) != Ordering::Greater && b.order(&c) != Ordering::Greater {
+                    prop_assert_ne!(a.order(&c), Ordering::Greater);
+                }
+            }
+
+            #[test]
+            fn semantics_agree(a in value(), b in value()) {
+                if a.equals(&b) == Some(true) {
+                    prop_assert!(a.equivalent(&b));
+                }
+                if a.equivalent(&b) {
+                    prop_assert_eq!(a.order(&b), Ordering::Equal);
+                    // Equivalent values are never unequal, except that NaN
+                    // is equivalent to itself but not equal.
+                    if !a.to_string().contains("NaN") {
+                        prop_assert_ne!(a.equals(&b), Some(false));
+                    }
+                }
+                if let Some(o) = a.compare(&b) {
+                    prop_assert_eq!(a.order(&b), o);
+                }
+                prop_assert_eq!(a.equals(&b), b.equals(&a));
+            }
+        }
     }
 }

@@ -244,6 +244,17 @@ impl Ctx<'_> {
                 }
             }
             Expr::Path(parts) => Ok(self.path(parts, row)),
+            Expr::ExistsQuery(ops) => {
+                let counts: Vec<std::cell::Cell<u64>> =
+                    ops.iter().map(|_| std::cell::Cell::new(0)).collect();
+                let input: super::RowIter<'_> = Box::new(std::iter::once(Ok(row.clone())));
+                let mut rows = super::ops::build(self, ops, input, &counts);
+                match rows.next() {
+                    Some(Ok(_)) => Ok(Value::Bool(true)),
+                    Some(Err(e)) => Err(e),
+                    None => Ok(Value::Bool(false)),
+                }
+            }
             Expr::MapProjection(base, items) => {
                 let b = self.eval(base, row)?;
                 let props = match &b {
@@ -256,7 +267,10 @@ impl Ctx<'_> {
                     other => {
                         return Err(type_error(
                             ErrorCode::TypeInvalidArgumentType,
-                            format!("a map projection needs a map or an entity, found {}", other.type_name()),
+                            format!(
+                                "a map projection needs a map or an entity, found {}",
+                                other.type_name()
+                            ),
                         ));
                     }
                 };
@@ -303,9 +317,7 @@ impl Ctx<'_> {
     fn check_exists(&self, v: &Value) -> Result<(), QueryError> {
         match v {
             Value::Node(id) if self.graph.node(*id).is_none() => Err(deleted_node(id.0)),
-            Value::Relationship(id) if self.graph.edge(*id).is_none() => {
-                Err(deleted_edge(id.0))
-            }
+            Value::Relationship(id) if self.graph.edge(*id).is_none() => Err(deleted_edge(id.0)),
             _ => Ok(()),
         }
     }
@@ -325,16 +337,17 @@ impl Ctx<'_> {
             Value::Map(map) => Ok(map.get(key).cloned().unwrap_or(Value::Null)),
             Value::Date(d) => Ok(match key {
                 "year" => Value::Int(i64::from(d.get_year())),
-                "month" => d.get_month().map_or(Value::Null, |m| Value::Int(i64::from(m))),
-                "day" => d.get_day().map_or(Value::Null, |m| Value::Int(i64::from(m))),
+                "month" => d
+                    .get_month()
+                    .map_or(Value::Null, |m| Value::Int(i64::from(m))),
+                "day" => d
+                    .get_day()
+                    .map_or(Value::Null, |m| Value::Int(i64::from(m))),
                 _ => Value::Null,
             }),
             other => Err(type_error(
                 ErrorCode::TypeInvalidArgumentType,
-                format!(
-                    "cannot read property `{key}` of a {}",
-                    other.type_name()
-                ),
+                format!("cannot read property `{key}` of a {}", other.type_name()),
             )),
         }
     }
@@ -352,7 +365,10 @@ impl Ctx<'_> {
             }
             (Value::List(_), other) => Err(type_error(
                 ErrorCode::TypeInvalidArgumentType,
-                format!("a list index must be an integer, found {}", other.type_name()),
+                format!(
+                    "a list index must be an integer, found {}",
+                    other.type_name()
+                ),
             )),
             (Value::Map(map), Value::String(k)) => Ok(map.get(&*k).cloned().unwrap_or(Value::Null)),
             (v @ (Value::Node(_) | Value::Relationship(_)), Value::String(k)) => {
@@ -437,9 +453,8 @@ impl Ctx<'_> {
             },
             BinaryOp::Regex => match (&x, &y) {
                 (Value::String(s), Value::String(pattern)) => {
-                    let re = super::regex::Regex::new(pattern).map_err(|m| {
-                        type_error(ErrorCode::InvalidArgumentValue, m)
-                    })?;
+                    let re = super::regex::Regex::new(pattern)
+                        .map_err(|m| type_error(ErrorCode::InvalidArgumentValue, m))?;
                     Ok(Value::Bool(re.is_match(s)))
                 }
                 _ => Ok(Value::Null),
@@ -516,7 +531,10 @@ fn slice(list: Value, from: Option<Value>, to: Option<Value>) -> Result<Value, Q
             Some(Value::Int(i)) => Ok(Some(if i < 0 { (len + i).max(0) } else { i.min(len) })),
             Some(other) => Err(type_error(
                 ErrorCode::TypeInvalidArgumentType,
-                format!("a slice bound must be an integer, found {}", other.type_name()),
+                format!(
+                    "a slice bound must be an integer, found {}",
+                    other.type_name()
+                ),
             )),
         }
     };

@@ -112,9 +112,7 @@ impl Guard {
             Some(budget) if used > budget => Err(QueryError {
                 code: ErrorCode::MemoryLimit,
                 span: self.span,
-                message: format!(
-                    "the query needs more than its memory budget of {budget} bytes"
-                ),
+                message: format!("the query needs more than its memory budget of {budget} bytes"),
             }),
             _ => Ok(()),
         }

@@ -118,15 +118,13 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
             Ok(n) => Box::new(input.take(n)),
             Err(err) => Box::new(std::iter::once(Err(err))),
         },
-        Op::Create { .. }
-        | Op::Merge { .. }
-        | Op::Set(_)
-        | Op::Remove(_)
-        | Op::Delete { .. } => Box::new(std::iter::once(Err(QueryError {
-            code: ErrorCode::Unsupported,
-            span: Span::default(),
-            message: "an updating clause reached the reading pipeline".into(),
-        }))),
+        Op::Create { .. } | Op::Merge { .. } | Op::Set(_) | Op::Remove(_) | Op::Delete { .. } => {
+            Box::new(std::iter::once(Err(QueryError {
+                code: ErrorCode::Unsupported,
+                span: Span::default(),
+                message: "an updating clause reached the reading pipeline".into(),
+            })))
+        }
     }
 }
 

@@ -113,7 +113,10 @@ impl<'a> Matcher<'a> {
     }
 
     fn eval_props(&self, props: &[(std::sync::Arc<str>, Expr)]) -> Result<Vec<Value>, QueryError> {
-        props.iter().map(|(_, e)| self.ctx.eval(e, &self.row)).collect()
+        props
+            .iter()
+            .map(|(_, e)| self.ctx.eval(e, &self.row))
+            .collect()
     }
 
     fn frame_for(&self, step: &Step) -> Result<Frame, QueryError> {
@@ -213,7 +216,12 @@ impl<'a> Matcher<'a> {
             .is_some_and(|r| types.iter().any(|t| **t == *r.edge_type()))
     }
 
-    fn rel_props_ok(&self, keys: &[(std::sync::Arc<str>, Expr)], values: &[Value], e: EdgeId) -> bool {
+    fn rel_props_ok(
+        &self,
+        keys: &[(std::sync::Arc<str>, Expr)],
+        values: &[Value],
+        e: EdgeId,
+    ) -> bool {
         let Some(r) = self.ctx.graph.edge(e) else {
             return false;
         };
@@ -304,7 +312,8 @@ impl<'a> Matcher<'a> {
         Ok(out)
     }
 
-    /// The shortest chains from `a` to `b` (all of them, or the first found).
+    /// The shortest chains from `a` to `b`: all of them by a layered search
+    /// from `a`, or one by a search from both ends.
     fn shortest(
         &self,
         a: NodeId,
@@ -314,7 +323,11 @@ impl<'a> Matcher<'a> {
     ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
         let (min, max) = s.range;
         if a == b {
-            return Ok(if min == 0 { vec![Vec::new()] } else { Vec::new() });
+            return Ok(if min == 0 {
+                vec![Vec::new()]
+            } else {
+                Vec::new()
+            });
         }
         let x = Expand {
             from: s.from,
@@ -330,6 +343,9 @@ impl<'a> Matcher<'a> {
             distinct_from: Vec::new(),
             reversed: false,
         };
+        if !s.all {
+            return self.bidirectional(a, b, &x, s, props);
+        }
         // Breadth-first from `a`, remembering every parent edge of a node
         // reached at its first depth, until the layer that reaches `b`.
         let mut parents: HashMap<NodeId, Vec<(EdgeId, NodeId)>> = HashMap::new();
@@ -393,11 +409,88 @@ impl<'a> Matcher<'a> {
         Ok(out)
     }
 
+    /// One shortest chain from `a` to `b` by a breadth-first search from both
+    /// ends, always growing the smaller frontier by a whole layer.
+    fn bidirectional(
+        &self,
+        a: NodeId,
+        b: NodeId,
+        forward: &Expand,
+        s: &Shortest,
+        props: &[Value],
+    ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
+        let mut backward = forward.clone();
+        backward.direction = match forward.direction {
+            crate::graph::Direction::Outgoing => crate::graph::Direction::Incoming,
+            crate::graph::Direction::Incoming => crate::graph::Direction::Outgoing,
+            crate::graph::Direction::Both => crate::graph::Direction::Both,
+        };
+        // Each side: node -> the edge and node it was reached from.
+        let mut seen_f: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(a, None)]);
+        let mut seen_b: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(b, None)]);
+        let mut front_f = vec![a];
+        let mut front_b = vec![b];
+        let mut hops = 0u64;
+        let mut meet = None;
+        while meet.is_none() && !front_f.is_empty() && !front_b.is_empty() {
+            if s.range.1.is_some_and(|m| hops >= m) {
+                break;
+            }
+            hops += 1;
+            let grow_forward = front_f.len() <= front_b.len();
+            let (front, seen, other, x) = if grow_forward {
+                (&mut front_f, &mut seen_f, &seen_b, forward)
+            } else {
+                (&mut front_b, &mut seen_b, &seen_f, &backward)
+            };
+            let mut next = Vec::new();
+            'layer: for &n in front.iter() {
+                for (e, m) in self.edges(n, x) {
+                    self.ctx.guard.tick()?;
+                    if seen.contains_key(&m)
+                        || !self.type_ok(&s.types, e)
+                        || !self.rel_props_ok(&s.rel_props, props, e)
+                    {
+                        continue;
+                    }
+                    seen.insert(m, Some((e, n)));
+                    if other.contains_key(&m) {
+                        meet = Some(m);
+                        break 'layer;
+                    }
+                    next.push(m);
+                }
+            }
+            self.ctx.guard.charge(next.len())?;
+            *front = next;
+        }
+        let Some(meet) = meet else {
+            return Ok(Vec::new());
+        };
+        let mut chain = Vec::new();
+        let mut n = meet;
+        while let Some(Some((e, p))) = seen_f.get(&n) {
+            chain.push(*e);
+            n = *p;
+        }
+        chain.reverse();
+        let mut n = meet;
+        while let Some(Some((e, p))) = seen_b.get(&n) {
+            chain.push(*e);
+            n = *p;
+        }
+        Ok(vec![chain])
+    }
+
     /// Takes the next candidate of the top frame that passes its checks and
     /// binds it; false when the frame is exhausted.
     fn advance(&mut self) -> Result<bool, QueryError> {
         let depth = self.stack.len();
-        let Some(step) = depth.checked_sub(1).and_then(|d| self.steps.get(d)).copied() else {
+        let Some(step) = depth
+            .checked_sub(1)
+            .and_then(|d| self.steps.get(d))
+            .copied()
+        else {
             return Ok(false);
         };
         loop {

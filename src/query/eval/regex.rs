@@ -140,7 +140,10 @@ impl Parser<'_> {
     }
 
     fn atom(&mut self) -> Result<Node, String> {
-        let c = self.chars.next().ok_or("unexpected end of the regular expression")?;
+        let c = self
+            .chars
+            .next()
+            .ok_or("unexpected end of the regular expression")?;
         Ok(match c {
             '.' => Node::Any,
             '^' => Node::Start,
@@ -172,7 +175,10 @@ impl Parser<'_> {
         let mut ranges = Vec::new();
         let mut first = true;
         loop {
-            let c = self.chars.next().ok_or("expected `]` in the regular expression")?;
+            let c = self
+                .chars
+                .next()
+                .ok_or("expected `]` in the regular expression")?;
             if c == ']' && !first {
                 break;
             }
@@ -382,7 +388,11 @@ mod tests {
         check("a{2,}b?", "aaaa", true);
         check("\\d+-\\d\\d", "2011-12", true);
         check("[^x]*", "abc", true);
-        check("(a*)*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", false);
+        check(
+            "(a*)*b",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac",
+            false,
+        );
         assert!(Regex::new("(").is_err());
         assert!(Regex::new("*a").is_err());
     }

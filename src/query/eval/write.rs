@@ -147,7 +147,11 @@ pub fn apply(
             }
             Ok(rows)
         }
-        Op::Delete { exprs, detach, span } => {
+        Op::Delete {
+            exprs,
+            detach,
+            span,
+        } => {
             delete(graph, &env, deleted, stats, exprs, *detach, &rows).map_err(|mut e| {
                 if e.span == Span::default() {
                     e.span = *span;
@@ -231,7 +235,12 @@ fn create(
         let (from, to) = (*from, *to);
         let values = props(graph, env, deleted, &r.props, row, merging)?;
         let id = graph
-            .add_edge(from, to, &r.ty, values.iter().map(|(k, v)| (&**k, v.clone())))
+            .add_edge(
+                from,
+                to,
+                &r.ty,
+                values.iter().map(|(k, v)| (&**k, v.clone())),
+            )
             .map_err(graph_error)?;
         stats.created(Entity::Edge(id), values.iter().map(|(k, _)| &**k));
         row[r.slot] = Value::Relationship(id);
@@ -283,7 +292,9 @@ fn put_prop(
             graph.set_node_property(*id, key, new);
         }
         Value::Relationship(id) => {
-            graph.set_edge_property(*id, key, new).map_err(graph_error)?;
+            graph
+                .set_edge_property(*id, key, new)
+                .map_err(graph_error)?;
         }
         _ => return Ok(()),
     }
@@ -319,7 +330,10 @@ fn check_target(target: &Value, what: &str) -> Result<bool, QueryError> {
         Value::Node(_) | Value::Relationship(_) => Ok(true),
         other => Err(error(
             ErrorCode::TypeInvalidArgumentType,
-            format!("{what} needs a node or a relationship, found {}", other.type_name()),
+            format!(
+                "{what} needs a node or a relationship, found {}",
+                other.type_name()
+            ),
         )),
     }
 }
@@ -362,7 +376,8 @@ fn set(
                 e @ (Value::Node(_) | Value::Relationship(_)) => entity_keys(graph, &e)
                     .into_iter()
                     .map(|k| {
-                        let v = get_prop(graph, &e, &k).map_or(Value::Null, |p| Value::from_property(&p));
+                        let v = get_prop(graph, &e, &k)
+                            .map_or(Value::Null, |p| Value::from_property(&p));
                         (k, v)
                     })
                     .collect(),
@@ -438,7 +453,9 @@ fn delete(
     }
     for e in edges {
         if let Some(r) = graph.edge(e) {
-            deleted.edge_types.insert(e, std::sync::Arc::from(r.edge_type()));
+            deleted
+                .edge_types
+                .insert(e, std::sync::Arc::from(r.edge_type()));
             stats.deleting(graph, Entity::Edge(e));
             graph.remove_edge(e).map_err(graph_error)?;
             deleted.edges.insert(e);
@@ -455,7 +472,9 @@ fn delete(
                 .collect();
             for e in at {
                 if let Some(r) = graph.edge(e) {
-                    deleted.edge_types.insert(e, std::sync::Arc::from(r.edge_type()));
+                    deleted
+                        .edge_types
+                        .insert(e, std::sync::Arc::from(r.edge_type()));
                 }
                 stats.deleting(graph, Entity::Edge(e));
                 graph.remove_edge(e).map_err(graph_error)?;
@@ -498,7 +517,10 @@ fn collect_deletes(
         other => {
             return Err(error(
                 ErrorCode::TypeInvalidArgumentType,
-                format!("DELETE needs a node, a relationship or a path, found {}", other.type_name()),
+                format!(
+                    "DELETE needs a node, a relationship or a path, found {}",
+                    other.type_name()
+                ),
             ));
         }
     }

@@ -5,12 +5,11 @@
 use nom::Parser;
 use nom::combinator::opt;
 
-use super::lexeme::{MAX_DEPTH, P, PErr, PResult, is_ident_continue};
+use super::lexeme::{P, PResult, is_ident_continue};
 use crate::query::ast::{
     BinaryOp, CaseWhen, ExistsBody, Expr, ExprKind, Ident, Literal, MapProjectionItem, Quantifier,
     UnaryOp,
 };
-use crate::query::error::ErrorCode;
 use crate::span::Span;
 
 /// Precedence of `NOT`.
@@ -35,21 +34,6 @@ impl P {
         result
     }
 
-    /// Enters one nesting level, failing hard past [`MAX_DEPTH`].
-    fn enter(&self, i: &str) -> Result<(), nom::Err<PErr>> {
-        let depth = self.depth.get() + 1;
-        if depth > MAX_DEPTH {
-            let at = self.off(i);
-            return self.hard(
-                ErrorCode::NestingTooDeep,
-                Span::new(at, at + 1),
-                format!("expression nested more than {MAX_DEPTH} levels deep"),
-            );
-        }
-        self.depth.set(depth);
-        Ok(())
-    }
-
     /// Precedence climbing: parses operators binding at least `min`.
     pub fn expr_bp<'a>(&self, i: &'a str, min: u8) -> PResult<'a, Expr> {
         // Depth counts nesting and also every operator or lookup that wraps
@@ -70,7 +54,7 @@ impl P {
             (rest, unary(UnaryOp::Not, operand, span))
         } else if let Some(op) = self.unary_sign(i) {
             let (rest, ()) = self.ws(&i[1..])?;
-            if op == UnaryOp::Neg && starts_number(rest) {
+            if op == UnaryOp::Neg && starts_number(rest) && !self.number_then_postfix(rest) {
                 // The minus is folded into the literal so that the range
                 // check sees `-9223372036854775808` whole.
                 let (rest, (lit, span)) = self.number(rest, Some(start))?;
@@ -136,6 +120,20 @@ impl P {
         Ok((i, lhs))
     }
 
+    /// Whether the number literal at `i` is followed by a lookup, index or
+    /// label (`-1.5.x` is `-(1.5.x)`, so the sign must not be folded).
+    fn number_then_postfix(&self, i: &str) -> bool {
+        let Ok((rest, _)) = self.number(i, None) else {
+            return false;
+        };
+        match self.ws(rest) {
+            Ok((rest, ())) => {
+                rest.starts_with(['[', ':']) || (rest.starts_with('.') && !rest.starts_with(".."))
+            }
+            Err(_) => false,
+        }
+    }
+
     /// A unary `-` or `+` at `i` (already past whitespace), not an arrow.
     fn unary_sign(&self, i: &str) -> Option<UnaryOp> {
         if i.starts_with('-') && !i.starts_with("->") {
@@ -166,7 +164,7 @@ impl P {
 
     fn binary_op_inner<'a>(&self, i: &'a str) -> Option<(&'a str, BinaryOp)> {
         let (i, ()) = self.ws(i).ok()?;
-        let symbols: [(&str, BinaryOp); 14] = [
+        let symbols: [(&str, BinaryOp); 13] = [
             ("=~", BinaryOp::RegexMatch),
             ("<>", BinaryOp::Ne),
             ("<=", BinaryOp::Le),
@@ -180,15 +178,16 @@ impl P {
             ("/", BinaryOp::Div),
             ("%", BinaryOp::Mod),
             ("^", BinaryOp::Pow),
-            ("!=", BinaryOp::Ne),
         ];
         for (s, op) in symbols {
             if let Some(rest) = i.strip_prefix(s) {
-                // `<-` and `->` belong to patterns, `+=` to SET.
+                // `<-` and `->` belong to patterns, `+=` to SET: `(a)<--(b)`
+                // outside WHERE is a syntax error (the TCK says so), not
+                // `(a) < --(b)`. Write `a < -1` with a space.
                 let arrow = (s == "<" && rest.starts_with('-'))
                     || (s == "-" && rest.starts_with('>'))
                     || (s == "+" && rest.starts_with('='));
-                if !arrow && s != "!=" {
+                if !arrow {
                     return Some((rest, op));
                 }
             }
@@ -529,27 +528,15 @@ impl P {
     /// `[`: a list comprehension, a pattern comprehension or a list literal.
     fn list_like<'a>(&self, i: &'a str, start: usize) -> PResult<'a, Expr> {
         let (after, _) = self.sym(i, "[")?;
-        // `[x IN list ...]` is a comprehension, as in openCypher's grammar.
+        // `[x IN list ...]` is a comprehension, as in openCypher's grammar;
+        // if it does not close like one (`[x IN l, 2]`), it is a list.
         if let Ok((rest, variable)) = self.variable(after)
             && let Ok((rest, _)) = self.kw(rest, "IN")
         {
-            let (rest, list) = self.expr(rest)?;
-            let (rest, filter) = self.opt_where(rest)?;
-            let (rest, map) = match self.sym(rest, "|") {
-                Ok((rest, _)) => {
-                    let (rest, e) = self.expr(rest)?;
-                    (rest, Some(e))
-                }
-                Err(_) => (rest, None),
-            };
-            let (rest, _) = self.sym(rest, "]")?;
-            let kind = ExprKind::ListComprehension {
-                variable,
-                list: Box::new(list),
-                filter: filter.map(Box::new),
-                map: map.map(Box::new),
-            };
-            return Ok((rest, Expr::new(kind, self.span_from(start, rest))));
+            match self.list_comprehension(rest, variable, start) {
+                Err(nom::Err::Error(_)) => {}
+                result => return result,
+            }
         }
         if let Some(result) = self.pattern_comprehension(after, start) {
             return result;
@@ -559,6 +546,32 @@ impl P {
             rest,
             Expr::new(ExprKind::List(items), self.span_from(start, rest)),
         ))
+    }
+
+    /// The rest of `[x IN list WHERE .. | expr]` after `IN`.
+    fn list_comprehension<'a>(
+        &self,
+        i: &'a str,
+        variable: Ident,
+        start: usize,
+    ) -> PResult<'a, Expr> {
+        let (rest, list) = self.expr(i)?;
+        let (rest, filter) = self.opt_where(rest)?;
+        let (rest, map) = match self.sym(rest, "|") {
+            Ok((rest, _)) => {
+                let (rest, e) = self.expr(rest)?;
+                (rest, Some(e))
+            }
+            Err(_) => (rest, None),
+        };
+        let (rest, _) = self.sym(rest, "]")?;
+        let kind = ExprKind::ListComprehension {
+            variable,
+            list: Box::new(list),
+            filter: filter.map(Box::new),
+            map: map.map(Box::new),
+        };
+        Ok((rest, Expr::new(kind, self.span_from(start, rest))))
     }
 
     /// `[p = (a)-->(b) WHERE .. | expr]` after `[`, or `None` when what
@@ -576,8 +589,12 @@ impl P {
             Ok(_) | Err(nom::Err::Error(_)) => return None,
             Err(e) => return Some(Err(e)),
         };
-        // After a relationship pattern inside `[`, only a comprehension
-        // can follow: commit, as `cut` does.
+        // Only `WHERE` or `|` after the pattern makes a comprehension;
+        // otherwise it is a list holding a pattern predicate.
+        if !self.at_kw(i, "WHERE") && !self.at_sym(i, "|") {
+            return None;
+        }
+        // Committed to a comprehension: failures are final, as after `cut`.
         let body = || -> PResult<'a, Expr> {
             let (i, filter) = self.opt_where(i)?;
             let (i, _) = self.sym(i, "|")?;

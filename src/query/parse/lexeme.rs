@@ -68,6 +68,21 @@ pub(crate) struct P {
     /// An offset where failures are summarised by one label already
     /// recorded (e.g. "an expression" rather than each kind of atom).
     quiet_at: Cell<Option<usize>>,
+    /// The stack address where the parse began.
+    stack_base: usize,
+    /// How many bytes of stack the parse may use.
+    stack_budget: usize,
+    /// Set when [`P::enter`] failed for lack of stack.
+    out_of_stack: Cell<bool>,
+}
+
+/// The address of a local variable: the current depth of the stack. Only
+/// differences are used, and only as a measure (the stack grows downwards
+/// on the supported targets; `abs_diff` makes the direction irrelevant).
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 /// Whether `c` may continue an unquoted name.
@@ -82,14 +97,44 @@ pub(crate) fn is_ident_start(c: char) -> bool {
 
 impl P {
     /// State for an input whose last byte is at absolute offset `end - 1`.
-    pub fn new(end: usize) -> P {
+    /// `stack_budget` bounds the stack the parse may use below this call.
+    pub fn new(end: usize, stack_budget: usize) -> P {
         P {
             end,
             depth: Cell::new(0),
             furthest: RefCell::new(Furthest::default()),
             patterns: Cell::new(false),
             quiet_at: Cell::new(None),
+            stack_base: stack_address(),
+            stack_budget,
+            out_of_stack: Cell::new(false),
         }
+    }
+
+    /// Whether the parse stopped because it used up its stack budget
+    /// (rather than exceeding [`MAX_DEPTH`]).
+    pub fn out_of_stack(&self) -> bool {
+        self.out_of_stack.get()
+    }
+
+    /// Enters one nesting level: fails hard past [`MAX_DEPTH`] or when the
+    /// stack used since [`P::new`] exceeds the budget.
+    pub fn enter(&self, i: &str) -> Result<(), nom::Err<PErr>> {
+        let depth = self.depth.get() + 1;
+        let used = self.stack_base.abs_diff(stack_address());
+        if used > self.stack_budget {
+            self.out_of_stack.set(true);
+        }
+        if depth > MAX_DEPTH || used > self.stack_budget {
+            let at = self.off(i);
+            return self.hard(
+                ErrorCode::NestingTooDeep,
+                Span::new(at, at + 1),
+                format!("expression nested too deeply (the limit is {MAX_DEPTH} levels)"),
+            );
+        }
+        self.depth.set(depth);
+        Ok(())
     }
 
     /// The absolute offset where `rest` starts.

@@ -42,36 +42,49 @@ pub fn parse_statement(src: &str) -> Result<Statement, QueryError> {
 /// into the whole `src`.
 pub fn parse_statement_in(src: &str, span: Span) -> Result<Statement, QueryError> {
     let text = src.get(span.range()).unwrap_or("");
-    with_parser_stack(|| {
-        let p = P::new(span.end as usize);
-        finish(&p, text, p.statement(text))
-    })
+    run_parser(span.end as usize, text, |p| p.statement(text))
 }
 
 /// Parses a standalone expression, e.g. for a REPL helper or a test.
+/// Pattern predicates are accepted, as in `WHERE`.
 pub fn parse_expression(src: &str) -> Result<Expr, QueryError> {
-    with_parser_stack(|| {
-        let p = P::new(src.len());
-        finish(&p, src, p.expr(src))
-    })
+    run_parser(src.len(), src, |p| p.where_expr(src))
 }
 
-/// Stack reserved for one parse. A nesting level costs up to ~20 KiB of
-/// stack in a debug build (measured: 100 nested lists overflow a 2 MiB test
-/// thread), so [`MAX_DEPTH`] levels need about 10 MiB; the pages are only
+/// Stack a parse may use on the caller's thread. A nesting level costs up
+/// to ~20 KiB of stack in a debug build (measured: 100 nested lists
+/// overflowed a 2 MiB test thread before the budget existed), so ordinary
+/// queries fit, and any thread (2 MiB by default) has room to spare.
+const INLINE_STACK: usize = 256 << 10;
+
+/// Stack of the thread that parses input too deep for [`INLINE_STACK`]:
+/// room for [`MAX_DEPTH`] levels in a debug build. The pages are only
 /// touched by deep input.
 const PARSER_STACK: usize = 64 << 20;
 
-/// Runs `parse` on a scoped thread with [`PARSER_STACK`] bytes of stack,
-/// so that the depth limit, not the caller's stack, bounds the recursion.
-fn with_parser_stack<T: Send>(
-    parse: impl FnOnce() -> Result<T, QueryError> + Send,
+/// Runs `parse` on this thread within [`INLINE_STACK`]; input that needs
+/// more is parsed again on a thread of its own with [`PARSER_STACK`], so
+/// that the depth limit, not the caller's stack, bounds the recursion.
+fn run_parser<'s, T: Send>(
+    end: usize,
+    text: &'s str,
+    parse: impl Fn(&P) -> lexeme::PResult<'s, T> + Sync,
 ) -> Result<T, QueryError> {
+    let p = P::new(end, INLINE_STACK);
+    let result = finish(&p, text, parse(&p));
+    if !p.out_of_stack() {
+        return result;
+    }
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("newsgraph-parse".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, parse);
+            .spawn_scoped(scope, || {
+                // A margin below the thread's stack for the frames above
+                // the parser and for the error path.
+                let p = P::new(end, PARSER_STACK - (1 << 20));
+                finish(&p, text, parse(&p))
+            });
         match handle {
             // A panic is a bug; it is passed on unchanged, not hidden.
             Ok(handle) => handle
@@ -146,7 +159,7 @@ fn push_piece(src: &str, start: usize, end: usize, spans: &mut Vec<Span>) {
     let Some(piece) = src.get(start..end) else {
         return;
     };
-    let p = P::new(end);
+    let p = P::new(end, INLINE_STACK);
     let meaningful = match p.ws(piece) {
         Ok((rest, ())) => !rest.is_empty(),
         // An unterminated comment: keep it, so that parsing reports it.

@@ -81,11 +81,17 @@ impl P {
         let (mut i, first) = match self.node(i) {
             Ok(ok) => ok,
             Err(nom::Err::Error(_)) if self.at_sym(i, "(") => {
-                // A parenthesized path: `((a)-->(b))`.
-                let (rest, _) = self.sym(i, "(")?;
-                let (rest, inner) = self.path_pattern(rest)?;
-                let (rest, _) = self.sym(rest, ")")?;
-                return Ok((rest, inner));
+                // A parenthesized path: `((a)-->(b))`. Nesting counts
+                // towards the depth limit like any other.
+                let saved = self.depth.get();
+                self.enter(i)?;
+                let result = self.sym(i, "(").and_then(|(rest, _)| {
+                    let (rest, inner) = self.path_pattern(rest)?;
+                    let (rest, _) = self.sym(rest, ")")?;
+                    Ok((rest, inner))
+                });
+                self.depth.set(saved);
+                return result;
             }
             Err(e) => return Err(e),
         };

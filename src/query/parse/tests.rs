@@ -3,6 +3,7 @@
 use expect_test::{Expect, expect};
 
 use super::*;
+use crate::query::ast::Clause;
 
 /// Parses `src` and shows the canonical form, or the error as
 /// `Kind.Detail at start..end: message`.
@@ -56,6 +57,7 @@ fn precedence() {
     check("RETURN 2 ^ 3 ^ 2", expect!["RETURN 2 ^ 3 ^ 2"]);
     check("RETURN 2 ^ (3 ^ 2)", expect!["RETURN 2 ^ (3 ^ 2)"]);
     check("RETURN x IN [1] = true", expect!["RETURN x IN [1] = true"]);
+    check("RETURN 1 < -1, 2<>-2", expect!["RETURN 1 < -1, 2 <> -2"]);
 }
 
 #[test]
@@ -293,6 +295,18 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let src = format!("RETURN {}1", "NOT ".repeat(depth));
     assert!(parse_statement(&src).is_err());
     let src = format!(
+        "MATCH (n) WHERE {}n{} RETURN n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    assert!(parse_statement(&src).is_err());
+    let src = format!(
+        "MATCH (n) WHERE {}(n)-->(){} RETURN n",
+        "(".repeat(300),
+        ")".repeat(300)
+    );
+    assert!(parse_statement(&src).is_ok());
+    let src = format!(
         "RETURN {}1{}",
         "[".repeat(MAX_DEPTH as usize - 5),
         "]".repeat(MAX_DEPTH as usize - 5)
@@ -339,4 +353,44 @@ fn spans_are_absolute_in_scripts() {
             .is_some_and(|e| e.span.start as usize == src.len()),
         "{err:?}"
     );
+}
+
+#[test]
+fn spans_cover_the_source_text() {
+    let src = "MATCH (p:Person)-[r:MET]->(q)\nRETURN (p:Person), q.name AS name, count( * )";
+    let stmt = parse_statement(src).ok();
+    let Some(stmt) = stmt else {
+        panic!("does not parse");
+    };
+    let text = |s: Span| &src[s.range()];
+    assert_eq!(text(stmt.span), src);
+    let clauses = &stmt.query.first.clauses;
+    let (Some(Clause::Match(m)), Some(Clause::Return(r))) = (clauses.first(), clauses.get(1))
+    else {
+        panic!("unexpected clauses: {clauses:?}");
+    };
+    assert_eq!(text(m.span), "MATCH (p:Person)-[r:MET]->(q)");
+    let path = &m.pattern.parts[0].path;
+    assert_eq!(text(path.start.span), "(p:Person)");
+    assert_eq!(text(path.steps[0].rel.span), "-[r:MET]->");
+    assert_eq!(
+        path.start.variable.as_ref().map(|v| text(v.span)),
+        Some("p")
+    );
+    let items: Vec<&str> = r.projection.items.iter().map(|i| text(i.span)).collect();
+    assert_eq!(items, ["(p:Person)", "q.name AS name", "count( * )"]);
+    let exprs: Vec<&str> = r
+        .projection
+        .items
+        .iter()
+        .map(|i| text(i.expr.span))
+        .collect();
+    assert_eq!(exprs, ["p:Person", "q.name", "count( * )"]);
+}
+
+#[test]
+fn long_flat_lists_parse() {
+    let items: Vec<String> = (0..20_000).map(|n| n.to_string()).collect();
+    let src = format!("RETURN [{}] AS l", items.join(", "));
+    assert!(parse_statement(&src).is_ok());
 }

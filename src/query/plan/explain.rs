@@ -5,8 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    BinaryOp, EntityFilter, Expr, NodeSource, Op, QueryPlan, SetItem, StatementPlan, Step,
-    UnaryOp,
+    BinaryOp, EntityFilter, Expr, NodeSource, Op, QueryPlan, SetItem, StatementPlan, Step, UnaryOp,
 };
 use crate::graph::Direction;
 use crate::query::eval::Profile;
@@ -77,7 +76,9 @@ fn op_line(op: &Op, names: &[String]) -> String {
             s
         }
         Op::Filter(e) => format!("Filter {}", expr(e, names)),
-        Op::Unwind { expr: e, slot } => format!("Unwind {} AS {}", expr(e, names), name(names, *slot)),
+        Op::Unwind { expr: e, slot } => {
+            format!("Unwind {} AS {}", expr(e, names), name(names, *slot))
+        }
         Op::Project { items } => format!("Project {}", list(items)),
         Op::Distinct { slots } => format!(
             "Distinct {}",
@@ -121,7 +122,10 @@ fn op_line(op: &Op, names: &[String]) -> String {
         Op::Skip(e) => format!("Skip {}", expr(e, names)),
         Op::Limit(e) => format!("Limit {}", expr(e, names)),
         Op::Create { patterns } => {
-            let n: usize = patterns.iter().map(|p| p.nodes.iter().filter(|n| !n.bound).count()).sum();
+            let n: usize = patterns
+                .iter()
+                .map(|p| p.nodes.iter().filter(|n| !n.bound).count())
+                .sum();
             let r: usize = patterns.iter().map(|p| p.rels.len()).sum();
             format!("Create {n} nodes, {r} relationships")
         }
@@ -154,7 +158,11 @@ fn set_items(items: &[SetItem], names: &[String]) -> String {
         .map(|i| match i {
             SetItem::Property { target, key, .. } => format!("{}.{key}", expr(target, names)),
             SetItem::Properties { target, merge, .. } => {
-                format!("{} {}", expr(target, names), if *merge { "+=" } else { "=" })
+                format!(
+                    "{} {}",
+                    expr(target, names),
+                    if *merge { "+=" } else { "=" }
+                )
             }
             SetItem::Labels { target, labels } => {
                 format!("{}:{}", expr(target, names), labels.join(":"))
@@ -221,7 +229,11 @@ fn step_line(step: &Step, names: &[String]) -> String {
             } else {
                 format!("{}{}", name(names, x.to), filter_text(&x.to_filter, names))
             };
-            let kind = if x.range.is_some() { "VarLengthExpand" } else { "Expand" };
+            let kind = if x.range.is_some() {
+                "VarLengthExpand"
+            } else {
+                "Expand"
+            };
             format!(
                 "{kind} ({}){}({to})",
                 name(names, x.from),
@@ -229,7 +241,11 @@ fn step_line(step: &Step, names: &[String]) -> String {
             )
         }
         Step::Shortest(s) => {
-            let kind = if s.all { "AllShortestPaths" } else { "ShortestPath" };
+            let kind = if s.all {
+                "AllShortestPaths"
+            } else {
+                "ShortestPath"
+            };
             let mut inner = name(names, s.rel).to_string();
             if !s.types.is_empty() {
                 let _ = write!(inner, ":{}", s.types.join("|"));
@@ -340,7 +356,12 @@ pub fn expr(e: &Expr, names: &[String]) -> String {
         Expr::ListComprehension { slot, list: l, .. } => {
             format!("[{} IN {} ...]", name(names, *slot), expr(l, names))
         }
-        Expr::Quantified { kind, slot, list: l, .. } => format!(
+        Expr::Quantified {
+            kind,
+            slot,
+            list: l,
+            ..
+        } => format!(
             "{}({} IN {} ...)",
             format!("{kind:?}").to_lowercase(),
             name(names, *slot),
@@ -348,6 +369,7 @@ pub fn expr(e: &Expr, names: &[String]) -> String {
         ),
         Expr::PatternComprehension { .. } => "[pattern | ...]".into(),
         Expr::Exists { .. } => "EXISTS { pattern }".into(),
+        Expr::ExistsQuery(_) => "EXISTS { query }".into(),
         Expr::Path(_) => "path".into(),
         Expr::MapProjection(base, _) => format!("{} {{...}}", expr(base, names)),
     }

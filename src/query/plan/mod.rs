@@ -160,11 +160,7 @@ impl Op {
     pub fn is_update(&self) -> bool {
         matches!(
             self,
-            Op::Create { .. }
-                | Op::Merge { .. }
-                | Op::Set(_)
-                | Op::Remove(_)
-                | Op::Delete { .. }
+            Op::Create { .. } | Op::Merge { .. } | Op::Set(_) | Op::Remove(_) | Op::Delete { .. }
         )
     }
 }
@@ -520,6 +516,9 @@ pub enum Expr {
     },
     /// Assembles a named path from its slots.
     Path(PathParts),
+    /// `EXISTS { MATCH ... WITH ... RETURN ... }`: true when the reading
+    /// operators give a row for the current one.
+    ExistsQuery(Vec<Op>),
     /// `n {.name, .*, k: v}`.
     MapProjection(Box<Expr>, Vec<MapItem>),
 }

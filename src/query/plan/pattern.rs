@@ -5,9 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::{
-    EntityFilter, Expand, Expr, NodeSource, PathParts, PatternPlan, Shortest, Slot, Step,
-};
+use super::{EntityFilter, Expand, Expr, NodeSource, PathParts, PatternPlan, Shortest, Slot, Step};
 use crate::graph::{Direction, NAME_KEY};
 
 /// A node of a pattern whose variable has a slot.
@@ -106,10 +104,11 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
             },
         )
     });
-    if let (Some(all), [a, b], [r]) = (path.shortest, path.nodes.as_slice(), path.rels.as_slice())
-    {
+    if let (Some(all), [a, b], [r]) = (path.shortest, path.nodes.as_slice(), path.rels.as_slice()) {
         for n in [a, b] {
-            node_step(n, bound, &mut steps);
+            if !bound.contains(&n.slot) || !n.labels.is_empty() || !n.props.is_empty() {
+                node_step(n, bound, &mut steps);
+            }
         }
         let path_slot = path.path.unwrap_or(r.slot);
         steps.push(Step::Shortest(Shortest {
@@ -141,7 +140,10 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
         return PatternPlan { steps, path: parts };
     };
     node_step(first, bound, &mut steps);
-    let mut expand = |from: &NodePart, rel: &RelPart, to: &NodePart, reversed: bool,
+    let mut expand = |from: &NodePart,
+                      rel: &RelPart,
+                      to: &NodePart,
+                      reversed: bool,
                       bound: &mut HashSet<Slot>,
                       steps: &mut Vec<Step>| {
         let direction = if reversed {

@@ -1,0 +1,306 @@
+//! Tokens with byte spans, and sentences that survive "Jan.", "U.S.",
+//! "Mr.", "No. 2", quotes and initials.
+
+use crate::lexicon::Lexicon;
+use crate::span::Span;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Starts with a letter ("Noda", "U.S.", "Myung-bak", "Japan's").
+    Word,
+    /// Starts with a digit ("2011", "6.5", "35,000").
+    Number,
+    /// Anything else, one character at a time.
+    Punct,
+}
+
+/// A token: its kind and byte span in the document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte span in the document's text.
+    pub span: Span,
+    /// Its kind.
+    pub kind: TokenKind,
+}
+
+/// A sentence: its span (trimmed) and tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte span in the document's text.
+    pub span: Span,
+    /// The tokens, in order.
+    pub tokens: Vec<Token>,
+    /// The paragraph (block of lines between blank lines) it belongs to.
+    pub paragraph: u32,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Splits `text[range]` into tokens whose spans are offsets into `text`.
+pub fn tokenize(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let bytes_end = end.min(text.len());
+    let mut i = start;
+    while i < bytes_end {
+        let Some(c) = text[i..bytes_end].chars().next() else {
+            break;
+        };
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let word_start = i;
+            let numeric = c.is_ascii_digit();
+            i += c.len_utf8();
+            loop {
+                let mut chars = text[i..bytes_end].chars();
+                let Some(d) = chars.next() else { break };
+                let next = chars.next();
+                // Letters and digits; an apostrophe before a letter
+                // ("Japan's"); a hyphen before a lower-case letter or a digit
+                // ("Myung-bak", "two-way", "1-2"); a decimal point or a
+                // thousands comma inside a number.
+                let continues = d.is_alphanumeric()
+                    || (is_apostrophe(d) && next.is_some_and(|n| n.is_alphabetic()))
+                    || (d == '-' && next.is_some_and(|n| n.is_lowercase() || n.is_ascii_digit()))
+                    || (numeric
+                        && (d == '.' || d == ',')
+                        && next.is_some_and(|n| n.is_ascii_digit()));
+                if continues {
+                    i += d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            // Periods that belong to the word: initials, "U.S.", abbreviations.
+            if !numeric {
+                loop {
+                    if !text[i..bytes_end].starts_with('.') {
+                        break;
+                    }
+                    let word = &text[word_start..i];
+                    let last_part = word.rsplit('.').next().unwrap_or(word);
+                    let single = last_part.chars().count() == 1;
+                    let abbrev = lexicon.is_abbreviation(&text[word_start..=i]);
+                    if abbrev || single {
+                        i += 1;
+                        // "U.S.": a single letter and a period may follow.
+                        let mut rest = text[i..bytes_end].chars();
+                        match (rest.next(), rest.next()) {
+                            (Some(a), Some('.')) if a.is_alphabetic() => {
+                                i += a.len_utf8();
+                            }
+                            _ => break,
+                        }
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let kind = if numeric {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            tokens.push(Token {
+                span: Span::new(word_start, i),
+                kind,
+            });
+            continue;
+        }
+        tokens.push(Token {
+            span: Span::new(i, i + c.len_utf8()),
+            kind: TokenKind::Punct,
+        });
+        i += c.len_utf8();
+    }
+    tokens
+}
+
+fn closing(c: char) -> bool {
+    matches!(c, '"' | '\'' | '’' | '”' | ')' | ']')
+}
+
+/// Whether a line reads as a heading or a dateline rather than part of a
+/// wrapped sentence: every word of four or more letters is capitalised.
+fn heading_like(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    words.len() <= 14
+        && words.iter().all(|w| {
+            let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.chars().count() < 4 || letters.starts_with(|c: char| c.is_uppercase())
+        })
+}
+
+/// Splits `text[start..end]` into sentences.
+pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<Sentence> {
+    let end = end.min(text.len());
+    // Blocks: paragraphs, and lines that stand alone (headings, list items,
+    // lines that end a sentence) inside them.
+    let mut blocks: Vec<(usize, usize, u32)> = Vec::new();
+    let mut paragraph = 0u32;
+    let mut block_start: Option<usize> = None;
+    let mut line_start = start;
+    let mut prev_line: Option<(usize, usize)> = None;
+    let body = &text[start..end];
+    let mut offset = start;
+    for line in body.split_inclusive('\n') {
+        let this_start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let this_end = this_start + content.len();
+        if content.trim().is_empty() {
+            if let Some(b) = block_start.take() {
+                blocks.push((b, prev_line.map_or(b, |p| p.1), paragraph));
+            }
+            paragraph += 1;
+            prev_line = None;
+            line_start = offset;
+            continue;
+        }
+        if let (Some(b), Some((ps, pe))) = (block_start, prev_line) {
+            let prev = &text[ps..pe];
+            let prev_trim = prev.trim_end();
+            let ends_sentence = prev_trim.ends_with(['.', '!', '?', ':', '"', '”', ')']);
+            let next_trim = content.trim_start();
+            let next_list = next_trim.starts_with(|c: char| {
+                c.is_ascii_digit() || matches!(c, '•' | '-' | '*' | '(' | '–')
+            });
+            if ends_sentence || next_list || heading_like(prev) {
+                blocks.push((b, pe, paragraph));
+                block_start = Some(this_start);
+            }
+        } else if block_start.is_none() {
+            block_start = Some(this_start);
+        }
+        prev_line = Some((this_start, this_end));
+        let _ = line_start;
+    }
+    if let Some(b) = block_start {
+        blocks.push((b, prev_line.map_or(end, |p| p.1), paragraph));
+    }
+    let mut out = Vec::new();
+    for (bs, be, para) in blocks {
+        let tokens = tokenize(text, bs, be, lexicon);
+        let mut current: Vec<Token> = Vec::new();
+        let mut k = 0;
+        while k < tokens.len() {
+            let t = tokens[k];
+            current.push(t);
+            let s = &text[t.span.range()];
+            if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?") {
+                // Closing quotes and brackets stay with the sentence.
+                while let Some(n) = tokens.get(k + 1) {
+                    let ns = &text[n.span.range()];
+                    if n.kind == TokenKind::Punct
+                        && ns.chars().all(closing)
+                        && n.span.start == tokens[k].span.end
+                    {
+                        k += 1;
+                        current.push(*n);
+                    } else {
+                        break;
+                    }
+                }
+                let next_starts = tokens.get(k + 1).map(|n| {
+                    let c = text[n.span.range()].chars().next().unwrap_or(' ');
+                    c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '•' | '-')
+                });
+                if next_starts.unwrap_or(true) {
+                    push_sentence(&mut out, &mut current, para);
+                }
+            }
+            k += 1;
+        }
+        push_sentence(&mut out, &mut current, para);
+    }
+    out
+}
+
+fn push_sentence(out: &mut Vec<Sentence>, current: &mut Vec<Token>, paragraph: u32) {
+    if let (Some(first), Some(last)) = (current.first(), current.last()) {
+        out.push(Sentence {
+            span: Span {
+                start: first.span.start,
+                end: last.span.end,
+            },
+            tokens: std::mem::take(current),
+            paragraph,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        let lex = Lexicon::bundled();
+        sentences(text, 0, text.len(), &lex)
+            .iter()
+            .map(|s| text[s.span.range()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_initials_and_quotes_do_not_split() {
+        let got = split(
+            "BEIJING, Jan. 8 (Xinhua) -- Mr. Hu met James N. Mattis of the U.S. in Room No. 2 today. \"It went well,\" Hu said. Then\nthey left.\n\nNext paragraph!",
+        );
+        assert_eq!(
+            got,
+            [
+                "BEIJING, Jan. 8 (Xinhua) -- Mr. Hu met James N. Mattis of the U.S. in Room No. 2 today.",
+                "\"It went well,\" Hu said.",
+                "Then\nthey left.",
+                "Next paragraph!"
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_stand_alone() {
+        let got = split("Japan-China Summit Meeting\nMay 22, 2011\nOn May 22, they met.");
+        assert_eq!(
+            got,
+            [
+                "Japan-China Summit Meeting",
+                "May 22, 2011",
+                "On May 22, they met."
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_keep_hyphenated_names_and_numbers() {
+        let lex = Lexicon::bundled();
+        let text = "Lee Myung-bak's $6.5 billion U.S.-Liberia";
+        let toks: Vec<&str> = tokenize(text, 0, text.len(), &lex)
+            .iter()
+            .map(|t| &text[t.span.range()])
+            .collect();
+        assert_eq!(
+            toks,
+            [
+                "Lee",
+                "Myung-bak's",
+                "$",
+                "6.5",
+                "billion",
+                "U.S.",
+                "-",
+                "Liberia"
+            ]
+        );
+    }
+}

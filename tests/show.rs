@@ -623,6 +623,31 @@ fn scenes_collect_nodes_edges_and_paths_anywhere_in_a_result() {
     }
 }
 
+#[test]
+fn the_ingested_seed_article_draws_cleanly() {
+    let mut g = Graph::new();
+    let seed_txt = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/seed.txt");
+    let lexicon = newsgraph::lexicon::Lexicon::bundled();
+    let report = newsgraph::extract::ingest_paths(&mut g, &[seed_txt], &lexicon, Some(1));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let scene = Scene::whole(&g);
+    let svg = show::render_svg(&g, &scene, &Options::titled("seed.txt"));
+    let d = doc(&svg);
+    assert_eq!(with_class(&d, "node").len(), g.node_count());
+    assert_eq!(with_class(&d, "edge").len(), g.edge_count());
+    assert!(
+        texts(&d).iter().any(|t| t == "Yoshihiko Noda"),
+        "{:?}",
+        texts(&d)
+    );
+    assert_no_overlap(&node_circles(&d));
+    assert_inside(&d);
+    let timeline = show::render_timeline(&g, &scene, &Options::titled("seed.txt"));
+    let d = doc(&timeline);
+    assert!(!with_class(&d, "event").is_empty());
+    assert_inside(&d);
+}
+
 // --- The command line -----------------------------------------------------
 
 /// Saves the seed graph as a dump in a fresh folder.

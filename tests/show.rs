@@ -769,6 +769,83 @@ fn show_warns_when_there_is_nothing_to_draw() {
     );
 }
 
+// --- The REPL's picture commands ---------------------------------------------
+
+#[test]
+fn repl_commands_draw_the_last_result_and_around_a_name() {
+    use newsgraph::repl::commands::dispatch;
+    use newsgraph::repl::session::Session;
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut session = Session::new(seed(), None);
+    let mut out = Vec::new();
+    let show_path = dir.path().join("met.svg");
+    dispatch(
+        &mut session,
+        &format!(":show {}", show_path.display()),
+        &mut out,
+    )
+    .expect(":show");
+    assert!(String::from_utf8_lossy(&out).starts_with("no result yet"));
+
+    let ok = session
+        .execute(
+            "MATCH p = (a:Person)-[:MET]->(b) RETURN p;",
+            1,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        )
+        .expect("terminal output");
+    assert!(ok);
+    let mut out = Vec::new();
+    dispatch(
+        &mut session,
+        &format!(":show {}", show_path.display()),
+        &mut out,
+    )
+    .expect(":show");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!(
+            "drew 4 nodes and 3 relationships to {}\n",
+            show_path.display()
+        )
+    );
+    let svg = std::fs::read_to_string(&show_path).expect("written");
+    assert_eq!(with_class(&doc(&svg), "edge").len(), 3);
+
+    let timeline_path = dir.path().join("when.svg");
+    let mut out = Vec::new();
+    dispatch(
+        &mut session,
+        &format!(":timeline '{}'", timeline_path.display()),
+        &mut out,
+    )
+    .expect(":timeline");
+    assert!(String::from_utf8_lossy(&out).starts_with("drew 3 dated relationships"));
+    assert!(timeline_path.exists());
+
+    let around_path = dir.path().join("noda.svg");
+    let mut out = Vec::new();
+    let line = format!(":around \"Yoshihiko Noda\" 1 {}", around_path.display());
+    dispatch(&mut session, &line, &mut out).expect(":around");
+    assert!(String::from_utf8_lossy(&out).starts_with("drew 6 nodes and 5 relationships"));
+    let svg = std::fs::read_to_string(&around_path).expect("written");
+    assert!(
+        texts(&doc(&svg))
+            .iter()
+            .any(|t| t == "Around Yoshihiko Noda (1 hop)")
+    );
+
+    let mut out = Vec::new();
+    dispatch(&mut session, ":around Nobody", &mut out).expect(":around");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "no node is named \"Nobody\"\n"
+    );
+    assert!(dispatch(&mut session, ":around", &mut Vec::new()).is_err());
+}
+
 // --- Headless Chromium -----------------------------------------------------
 
 /// Where a Chromium is: `NEWSGRAPH_CHROMIUM`, else the first of Debian's

@@ -623,6 +623,31 @@ fn scenes_collect_nodes_edges_and_paths_anywhere_in_a_result() {
     }
 }
 
+#[test]
+fn the_ingested_seed_article_draws_cleanly() {
+    let mut g = Graph::new();
+    let seed_txt = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/seed.txt");
+    let lexicon = newsgraph::lexicon::Lexicon::bundled();
+    let report = newsgraph::extract::ingest_paths(&mut g, &[seed_txt], &lexicon, Some(1));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let scene = Scene::whole(&g);
+    let svg = show::render_svg(&g, &scene, &Options::titled("seed.txt"));
+    let d = doc(&svg);
+    assert_eq!(with_class(&d, "node").len(), g.node_count());
+    assert_eq!(with_class(&d, "edge").len(), g.edge_count());
+    assert!(
+        texts(&d).iter().any(|t| t == "Yoshihiko Noda"),
+        "{:?}",
+        texts(&d)
+    );
+    assert_no_overlap(&node_circles(&d));
+    assert_inside(&d);
+    let timeline = show::render_timeline(&g, &scene, &Options::titled("seed.txt"));
+    let d = doc(&timeline);
+    assert!(!with_class(&d, "event").is_empty());
+    assert_inside(&d);
+}
+
 // --- The command line -----------------------------------------------------
 
 /// Saves the seed graph as a dump in a fresh folder.
@@ -742,6 +767,83 @@ fn show_warns_when_there_is_nothing_to_draw() {
         )
         .is_empty()
     );
+}
+
+// --- The REPL's picture commands ---------------------------------------------
+
+#[test]
+fn repl_commands_draw_the_last_result_and_around_a_name() {
+    use newsgraph::repl::commands::dispatch;
+    use newsgraph::repl::session::Session;
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut session = Session::new(seed(), None);
+    let mut out = Vec::new();
+    let show_path = dir.path().join("met.svg");
+    dispatch(
+        &mut session,
+        &format!(":show {}", show_path.display()),
+        &mut out,
+    )
+    .expect(":show");
+    assert!(String::from_utf8_lossy(&out).starts_with("no result yet"));
+
+    let ok = session
+        .execute(
+            "MATCH p = (a:Person)-[:MET]->(b) RETURN p;",
+            1,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        )
+        .expect("terminal output");
+    assert!(ok);
+    let mut out = Vec::new();
+    dispatch(
+        &mut session,
+        &format!(":show {}", show_path.display()),
+        &mut out,
+    )
+    .expect(":show");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!(
+            "drew 4 nodes and 3 relationships to {}\n",
+            show_path.display()
+        )
+    );
+    let svg = std::fs::read_to_string(&show_path).expect("written");
+    assert_eq!(with_class(&doc(&svg), "edge").len(), 3);
+
+    let timeline_path = dir.path().join("when.svg");
+    let mut out = Vec::new();
+    dispatch(
+        &mut session,
+        &format!(":timeline '{}'", timeline_path.display()),
+        &mut out,
+    )
+    .expect(":timeline");
+    assert!(String::from_utf8_lossy(&out).starts_with("drew 3 dated relationships"));
+    assert!(timeline_path.exists());
+
+    let around_path = dir.path().join("noda.svg");
+    let mut out = Vec::new();
+    let line = format!(":around \"Yoshihiko Noda\" 1 {}", around_path.display());
+    dispatch(&mut session, &line, &mut out).expect(":around");
+    assert!(String::from_utf8_lossy(&out).starts_with("drew 6 nodes and 5 relationships"));
+    let svg = std::fs::read_to_string(&around_path).expect("written");
+    assert!(
+        texts(&doc(&svg))
+            .iter()
+            .any(|t| t == "Around Yoshihiko Noda (1 hop)")
+    );
+
+    let mut out = Vec::new();
+    dispatch(&mut session, ":around Nobody", &mut out).expect(":around");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "no node is named \"Nobody\"\n"
+    );
+    assert!(dispatch(&mut session, ":around", &mut Vec::new()).is_err());
 }
 
 // --- Headless Chromium -----------------------------------------------------

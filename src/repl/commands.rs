@@ -165,6 +165,27 @@ pub const COMMANDS: &[Command] = &[
         run: export,
     },
     Command {
+        name: "show",
+        usage: ":show [FILE.svg]",
+        summary: "draws the nodes, relationships and paths of the last result as an SVG (show.svg)",
+        arg: ArgKind::Path,
+        run: crate::show::repl::repl_show,
+    },
+    Command {
+        name: "timeline",
+        usage: ":timeline [FILE.svg]",
+        summary: "draws the dated relationships of the last result along a time axis (timeline.svg)",
+        arg: ArgKind::Path,
+        run: crate::show::repl::repl_timeline,
+    },
+    Command {
+        name: "around",
+        usage: ":around \"NAME\" [DEPTH] [FILE.svg]",
+        summary: "draws every relationship within DEPTH hops (1) of a node (around.svg)",
+        arg: ArgKind::None,
+        run: crate::show::repl::repl_around,
+    },
+    Command {
         name: "why",
         usage: ":why",
         summary: "the evidence (sentence, document, date) behind each relationship of the last result",

@@ -26,8 +26,10 @@ const COMPONENT_GAP: f64 = 36.0;
 const CELL: f64 = 48.0;
 /// The distance between the points of an edge that other components avoid.
 const EDGE_PROBE_STEP: f64 = 20.0;
-/// An upper bound on pair visits per component: Fruchterman-Reingold is
-/// quadratic per iteration, so large components get fewer iterations.
+/// Components of more nodes than this find near pairs with a grid.
+const GRID_FROM: usize = 500;
+/// A budget of pair visits per component: large components get fewer
+/// iterations.
 const WORK: f64 = 2.0e7;
 /// The golden angle in radians; successive spiral points never line up.
 const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
@@ -186,35 +188,44 @@ fn lay_component(component: &[usize], adjacency: &[Vec<usize>], radii: &[f64]) -
         })
         .collect();
     if m > 1 {
-        let iterations = (WORK / (m * m) as f64).clamp(30.0, 400.0) as usize;
+        // Small components visit every pair; large ones about forty near
+        // neighbours per node (see `near_pairs`).
+        let visits = if m <= GRID_FROM { m * m } else { m * 40 };
+        let iterations = (WORK / visits as f64).clamp(30.0, 400.0) as usize;
         // Small scenes get longer edges: there is room, and their labels need it.
         let k = IDEAL * (1.0 + 6.0 / (m as f64 + 6.0));
         let mut temperature = k * (m as f64).sqrt();
         let cooling = (1.0f64 / 200.0).powf(1.0 / iterations as f64);
         let mut shift = vec![Point { x: 0.0, y: 0.0 }; m];
+        let mut visited = 0usize;
         for _ in 0..iterations {
+            // Crowded components (a hub with thousands of leaves) have far
+            // more near pairs than the estimate: stop when the budget is
+            // spent, with a layout that is rougher but comes in time.
+            if visited as f64 > WORK * 5.0 {
+                break;
+            }
             for s in shift.iter_mut() {
                 *s = Point { x: 0.0, y: 0.0 };
             }
-            for i in 0..m {
-                for j in (i + 1)..m {
-                    let (dx, dy, d) = apart(pos[i], pos[j], i, j);
-                    // Only near nodes push, as in the grid variant of the
-                    // paper: otherwise the leaves of a hub with a hundred
-                    // of them push a hub's other branches far out.
-                    if d > CUTOFF * k {
-                        continue;
-                    }
-                    // Bigger circles push harder: the ideal gap grows with them.
-                    let reach = k + r[i] + r[j];
-                    let force = reach * reach / d;
-                    let (fx, fy) = (dx / d * force, dy / d * force);
-                    shift[i].x += fx;
-                    shift[i].y += fy;
-                    shift[j].x -= fx;
-                    shift[j].y -= fy;
+            // Only near nodes push, as in the grid variant of the paper:
+            // otherwise the leaves of a hub with a hundred of them push the
+            // hub's other branches far out, and every step is quadratic.
+            for_near_pairs(&mut pos, CUTOFF * k, |pos, i, j| {
+                visited += 1;
+                let (dx, dy, d) = apart(pos[i], pos[j], i, j);
+                if d > CUTOFF * k {
+                    return;
                 }
-            }
+                // Bigger circles push harder: the ideal gap grows with them.
+                let reach = k + r[i] + r[j];
+                let force = reach * reach / d;
+                let (fx, fy) = (dx / d * force, dy / d * force);
+                shift[i].x += fx;
+                shift[i].y += fy;
+                shift[j].x -= fx;
+                shift[j].y -= fy;
+            });
             for &(i, j) in &links {
                 let (dx, dy, d) = apart(pos[i], pos[j], i, j);
                 let force = d * d / k;
@@ -297,6 +308,60 @@ fn clear_lines(pos: &mut [Point], r: &[f64], links: &[(usize, usize)]) {
     }
 }
 
+/// Calls `visit` with the positions and each pair `(i, j)`, `i < j`, of
+/// points that may be `reach` apart or less (`visit` checks the distance):
+/// every pair for up to [`GRID_FROM`] points, where that is cheaper than a
+/// grid; the pairs `near_pairs` finds beyond.
+fn for_near_pairs(
+    pos: &mut [Point],
+    reach: f64,
+    mut visit: impl FnMut(&mut [Point], usize, usize),
+) {
+    let m = pos.len();
+    if m <= GRID_FROM {
+        for i in 0..m {
+            for j in (i + 1)..m {
+                visit(pos, i, j);
+            }
+        }
+    } else {
+        for (i, j) in near_pairs(pos, reach) {
+            visit(pos, i, j);
+        }
+    }
+}
+
+/// The pairs `(i, j)`, `i < j`, of points at most `reach` apart, in a
+/// fixed order (by `i`, then by cell, then by `j`) so that sums over them
+/// are the same on every run. A grid of `reach`-sized cells keeps this
+/// linear in the number of points when they are spread out.
+fn near_pairs(pos: &[Point], reach: f64) -> Vec<(usize, usize)> {
+    let cell = reach.max(1.0);
+    let key = |p: &Point| ((p.x / cell).floor() as i64, (p.y / cell).floor() as i64);
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, p) in pos.iter().enumerate() {
+        grid.entry(key(p)).or_default().push(i);
+    }
+    let mut pairs = Vec::new();
+    for (i, p) in pos.iter().enumerate() {
+        let (cx, cy) = key(p);
+        for gx in (cx - 1)..=(cx + 1) {
+            for gy in (cy - 1)..=(cy + 1) {
+                let Some(members) = grid.get(&(gx, gy)) else {
+                    continue;
+                };
+                for &j in members.iter().filter(|j| **j > i) {
+                    let q = pos[j];
+                    if (p.x - q.x).powi(2) + (p.y - q.y).powi(2) <= reach * reach {
+                        pairs.push((i, j));
+                    }
+                }
+            }
+        }
+    }
+    pairs
+}
+
 /// The vector from `b` to `a` and its length; coincident points get a
 /// small fixed direction that depends only on their indices.
 fn apart(a: Point, b: Point, i: usize, j: usize) -> (f64, f64, f64) {
@@ -314,44 +379,44 @@ fn apart(a: Point, b: Point, i: usize, j: usize) -> (f64, f64, f64) {
 /// scales the whole component up until none is: scaling multiplies every
 /// distance by the same factor, so one factor settles every pair.
 fn remove_overlaps(pos: &mut [Point], r: &[f64]) {
-    let m = pos.len();
+    let reach = 2.0 * r.iter().copied().fold(0.0, f64::max) + GAP;
     for _ in 0..60 {
         let mut moved = false;
-        for i in 0..m {
-            for j in (i + 1)..m {
-                let need = r[i] + r[j] + GAP;
-                let (dx, dy, d) = apart(pos[i], pos[j], i, j);
-                if d < need {
-                    let push = (need - d) / 2.0 + 0.01;
-                    let (ux, uy) = (dx / d, dy / d);
-                    pos[i].x += ux * push;
-                    pos[i].y += uy * push;
-                    pos[j].x -= ux * push;
-                    pos[j].y -= uy * push;
-                    moved = true;
-                }
+        for_near_pairs(pos, reach, |pos, i, j| {
+            let need = r[i] + r[j] + GAP;
+            let (dx, dy, d) = apart(pos[i], pos[j], i, j);
+            if d < need {
+                let push = (need - d) / 2.0 + 0.01;
+                let (ux, uy) = (dx / d, dy / d);
+                pos[i].x += ux * push;
+                pos[i].y += uy * push;
+                pos[j].x -= ux * push;
+                pos[j].y -= uy * push;
+                moved = true;
             }
-        }
+        });
         if !moved {
             return;
         }
     }
-    let mut factor: f64 = 1.0;
-    for i in 0..m {
-        for j in (i + 1)..m {
-            let need = r[i] + r[j] + GAP;
+    // Coincident points cannot be scaled apart: move one of each pair
+    // aside along the fixed direction first.
+    for_near_pairs(pos, reach, |pos, i, j| {
+        if pos[i] == pos[j] {
             let (dx, dy, d) = apart(pos[i], pos[j], i, j);
-            if pos[i] == pos[j] {
-                // Coincident after all the pushing: separate them along the
-                // fixed direction first, so that scaling can work.
-                pos[j].x -= dx / d * need;
-                pos[j].y -= dy / d * need;
-                factor = factor.max(2.0);
-            } else if d < need {
-                factor = factor.max(need / d * 1.001);
-            }
+            let need = r[i] + r[j] + GAP;
+            pos[j].x -= dx / d * need;
+            pos[j].y -= dy / d * need;
         }
-    }
+    });
+    let mut factor: f64 = 1.0;
+    for_near_pairs(pos, reach, |pos, i, j| {
+        let need = r[i] + r[j] + GAP;
+        let d = ((pos[i].x - pos[j].x).powi(2) + (pos[i].y - pos[j].y).powi(2)).sqrt();
+        if d < need {
+            factor = factor.max(need / d.max(1e-6) * 1.001);
+        }
+    });
     if factor > 1.0 {
         for p in pos.iter_mut() {
             p.x *= factor;

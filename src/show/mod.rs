@@ -10,9 +10,11 @@
 //! - [`render_timeline`] draws the dated relationships along a time axis,
 //!   one row per person or country.
 //!
-//! This module only reads the graph. It does not run queries, read or write
-//! files, or know about the REPL or the command line: callers hand it a
-//! graph and a scene and write the returned text where they like.
+//! This module only reads the graph. It does not run queries or know about
+//! the command line: callers hand it a graph and a scene and write the
+//! returned text where they like. The one exception is [`repl`], the thin
+//! adapter behind the REPL's `:show`, `:timeline` and `:around`, which
+//! writes the file it is asked for.
 //!
 //! # Example: the people Yoshihiko Noda met
 //!
@@ -37,6 +39,7 @@
 mod collect;
 mod layout;
 mod network;
+pub mod repl;
 mod scene;
 mod svg;
 mod timeline;

@@ -236,6 +236,25 @@ fn priority(kind: &EntryKind) -> u8 {
     }
 }
 
+/// Verbs whose subject a bare full name may be.
+const SPEECH_VERBS: [&str; 16] = [
+    "said",
+    "says",
+    "told",
+    "added",
+    "stated",
+    "noted",
+    "met",
+    "visited",
+    "held",
+    "expressed",
+    "sent",
+    "arrived",
+    "announced",
+    "received",
+    "welcomed",
+    "offered",
+];
 const PARTICLES: [&str; 10] = [
     "von", "der", "de", "van", "bin", "al", "da", "di", "la", "le",
 ];
@@ -305,9 +324,17 @@ pub fn sentence_mentions(
     let toks = &sent.tokens;
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
-    let lower = |i: usize| word(i).to_lowercase();
-    let tok_of_start = |b: usize| toks.iter().position(|t| t.span.end as usize > b);
-    let tok_of_end = |b: usize| toks.iter().rposition(|t| (t.span.start as usize) < b);
+    // Lower-cased once per sentence: comparisons below must not allocate.
+    let lowers = crate::extract::Lowered::new((0..toks.len()).map(word));
+    let lower = |i: usize| lowers.get(i);
+    let tok_of_start = |b: usize| {
+        let i = toks.partition_point(|t| t.span.end as usize <= b);
+        (i < toks.len()).then_some(i)
+    };
+    let tok_of_end = |b: usize| {
+        toks.partition_point(|t| (t.span.start as usize) < b)
+            .checked_sub(1)
+    };
 
     // Gazetteer items over tokens.
     let mut gaz: Vec<Gaz> = Vec::new();
@@ -473,13 +500,13 @@ pub fn sentence_mentions(
             let w = lower(k);
             let portfolio_before = k > 0 && kind_at(k - 1) == Some(&EntryKind::Portfolio);
             let gaz_near = (k > 0 && at[k - 1].is_some())
-                || (k > 1 && at[k - 2].is_some() && CONNECTORS.contains(&lower(k - 1).as_str()));
+                || (k > 1 && at[k - 2].is_some() && CONNECTORS.contains(&lower(k - 1)));
             if w == "and" {
                 if portfolio_before {
                     j = k;
                     continue;
                 }
-            } else if CONNECTORS.contains(&w.as_str()) && gaz_near {
+            } else if CONNECTORS.contains(&w) && gaz_near {
                 j = k;
                 continue;
             }
@@ -495,7 +522,7 @@ pub fn sentence_mentions(
             }
             break;
         }
-        while j < s && (CONNECTORS.contains(&lower(j).as_str()) || word(j) == ",") {
+        while j < s && (CONNECTORS.contains(&lower(j)) || word(j) == ",") {
             j += 1;
         }
         (j, has_title)
@@ -531,7 +558,7 @@ pub fn sentence_mentions(
             let next_gaz = at.get(j + 1).copied().flatten().is_some()
                 || (lower(j + 1) == "the"
                     && (at.get(j + 2).copied().flatten().is_some() || in_org(j + 2)));
-            if (CONNECTORS.contains(&w.as_str()) && w != "and" && next_gaz)
+            if (CONNECTORS.contains(&w) && w != "and" && next_gaz)
                 || (w == "the" && is_cap(j + 1))
                 || (w == "," && kind_at(j + 1) == Some(&EntryKind::Portfolio))
                 || (w == "and" && kind_at(j + 1) == Some(&EntryKind::Portfolio))
@@ -563,12 +590,8 @@ pub fn sentence_mentions(
         let mut segments: Vec<(usize, usize, bool)> = Vec::new();
         let mut seg: Option<(usize, usize, bool)> = None;
         while k < b {
-            let prev = if k > a { lower(k - 1) } else { String::new() };
-            let prev2 = if k > a + 1 {
-                lower(k - 2)
-            } else {
-                String::new()
-            };
+            let prev = if k > a { lower(k - 1) } else { "" };
+            let prev2 = if k > a + 1 { lower(k - 2) } else { "" };
             // "Ambassador to (the) X", "Minister for X": not X's official.
             let blocked = prev == "to"
                 || prev == "for"
@@ -623,7 +646,7 @@ pub fn sentence_mentions(
                 continue;
             }
             let w = lower(k);
-            if !(["of", "and", ","].contains(&w.as_str()) && seg.is_some())
+            if !(["of", "and", ","].contains(&w) && seg.is_some())
                 && let Some(sg) = seg.take()
             {
                 segments.push(sg);
@@ -635,7 +658,7 @@ pub fn sentence_mentions(
         }
         let title = segments.iter().find(|s| s.2).map(|&(s, e, _)| {
             let mut e = e;
-            while e > s && ["of", "and", ",", "the"].contains(&lower(e - 1).as_str()) {
+            while e > s && ["of", "and", ",", "the"].contains(&lower(e - 1)) {
                 e -= 1;
             }
             (s..e)
@@ -715,7 +738,7 @@ pub fn sentence_mentions(
         let mut right_chain = None;
         if word(e) == "," {
             let mut k = e + 1;
-            if ["the", "a"].contains(&lower(k).as_str()) {
+            if ["the", "a"].contains(&lower(k)) {
                 k += 1;
             }
             let (ce, t) = chain_right(k);
@@ -749,19 +772,25 @@ pub fn sentence_mentions(
         let known = name_words
             .iter()
             .all(|w| ents.known_token(&w.to_lowercase()));
-        let before = if cs > 0 { lower(cs - 1) } else { String::new() };
+        let before = if cs > 0 { lower(cs - 1) } else { "" };
         let after_person = cs > 0
             && (before == "and" || before == ",")
             && mentions
                 .last()
                 .is_some_and(|m: &Mention| m.label == Some(Label::Person) && m.ext_end + 1 == cs);
         let speaker = s == 0 && word(e) == ":" && e - s >= 2;
+        // "Dmitry Medvedev sent ...", "..., Theresa May met ...": a full
+        // name right before a verb of speech or diplomacy.
+        let before_verb = e - s >= 2
+            && e - s <= 3
+            && SPEECH_VERBS.contains(&lower(e))
+            && !lex.is_nonname(word(s));
         let subject_start = s == 0
             && e - s >= 2
             && e - s <= 3
             && toks.get(e).is_some_and(|t| t.kind == TokenKind::Word)
             && word(e).starts_with(|c: char| c.is_lowercase())
-            && !CONNECTORS.contains(&lower(e).as_str());
+            && !CONNECTORS.contains(&lower(e));
         // "the Duke of Edinburgh": a name after "of" is a place, unless
         // a form of address says otherwise.
         let after_of = cs == s && s > 0 && lower(s - 1) == "of";
@@ -771,7 +800,8 @@ pub fn sentence_mentions(
                 || known
                 || (after_person && e - s >= 2)
                 || speaker
-                || subject_start);
+                || subject_start
+                || before_verb);
         if !cued {
             i = j;
             continue;
@@ -789,12 +819,12 @@ pub fn sentence_mentions(
             let honor = (cs..s).map(&lower).collect::<Vec<_>>();
             let g = if honor
                 .iter()
-                .any(|h| ["ms.", "ms", "mrs.", "mrs", "madam", "queen"].contains(&h.as_str()))
+                .any(|h| ["ms.", "ms", "mrs.", "mrs", "madam", "queen"].contains(h))
             {
                 Some(Gender::Female)
             } else if honor
                 .iter()
-                .any(|h| ["mr.", "mr", "sir", "king"].contains(&h.as_str()))
+                .any(|h| ["mr.", "mr", "sir", "king"].contains(h))
             {
                 Some(Gender::Male)
             } else {
@@ -1058,11 +1088,7 @@ pub fn sentence_mentions(
                 role = Role::Adjective;
             }
         }
-        let prev = if g.start > 0 {
-            lower(g.start - 1)
-        } else {
-            String::new()
-        };
+        let prev = if g.start > 0 { lower(g.start - 1) } else { "" };
         let prev_is_place = g.start >= 2
             && word(g.start - 1) == ","
             && mentions
@@ -1070,7 +1096,7 @@ pub fn sentence_mentions(
                 .any(|m| m.end == g.start - 1 && m.label == Some(Label::Place));
         if label == Label::Country
             && role == Role::Normal
-            && (["in", "at"].contains(&prev.as_str()) || prev_is_place)
+            && (["in", "at"].contains(&prev) || prev_is_place)
         {
             role = Role::Locative;
         }
@@ -1108,8 +1134,8 @@ pub fn sentence_mentions(
             "her" | "Her" => {
                 let next = lower(k + 1);
                 let object = toks.get(k + 1).is_none_or(|t| t.kind != TokenKind::Word)
-                    || CONNECTORS.contains(&next.as_str())
-                    || ["in", "at", "on", "with", "as", "that", "by"].contains(&next.as_str());
+                    || CONNECTORS.contains(&next)
+                    || ["in", "at", "on", "with", "as", "that", "by"].contains(&next);
                 Some(MentionKind::Pronoun {
                     female: true,
                     object,
@@ -1130,7 +1156,7 @@ pub fn sentence_mentions(
                 label: None,
             });
         }
-        if ["two", "both"].contains(&lower(k).as_str())
+        if ["two", "both"].contains(&lower(k))
             && let Some(&(_, _, g)) = group_hits.iter().find(|&&(s, _, g)| {
                 g != GroupKind::Collective
                     && toks.get(k + 1).is_some_and(|t| t.span.start as usize == s)

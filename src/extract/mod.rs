@@ -29,6 +29,41 @@ pub use facts::{DocFacts, Entity, Relation};
 use mention::{Entities, MentionKind, Role};
 use relation::Context;
 
+/// The lower-cased words of a sentence in one buffer: comparisons in the
+/// extractor run once per token and must not allocate.
+pub(crate) struct Lowered {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl Lowered {
+    /// Lower-cases `words` into one buffer.
+    pub(crate) fn new<'a>(words: impl Iterator<Item = &'a str>) -> Lowered {
+        let mut buf = String::new();
+        let mut ends = Vec::new();
+        for w in words {
+            if w.is_ascii() {
+                buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                buf.push_str(&w.to_lowercase());
+            }
+            ends.push(buf.len());
+        }
+        Lowered { buf, ends }
+    }
+
+    /// Word `i`, lower-cased ("" past the end).
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.buf.get(start..end).unwrap_or("")
+    }
+}
+
 /// The type of the edges that tie a titled person to a state or body.
 pub const OFFICIAL_OF: &str = "OFFICIAL_OF";
 

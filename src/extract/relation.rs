@@ -240,12 +240,16 @@ pub fn relations(
     let toks = &sent.tokens;
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
-    let lower = |i: usize| word(i).to_lowercase();
-    let tok_start = |b: usize| toks.iter().position(|t| t.span.start as usize >= b);
+    // Lower-cased once per sentence: comparisons below must not allocate.
+    let lowers = crate::extract::Lowered::new((0..toks.len()).map(word));
+    let lower = |i: usize| lowers.get(i);
+    let tok_start = |b: usize| {
+        let i = toks.partition_point(|t| (t.span.start as usize) < b);
+        (i < toks.len()).then_some(i)
+    };
     let tok_end = |b: usize| {
-        toks.iter()
-            .rposition(|t| t.span.end as usize <= b)
-            .map(|i| i + 1)
+        let i = toks.partition_point(|t| t.span.end as usize <= b);
+        (i > 0).then_some(i)
     };
     let _ = si;
 
@@ -316,12 +320,44 @@ pub fn relations(
                     }
                 }
             }
-            if ts > 0 && lower(ts - 1) == "to" && ["visit", "meet"].contains(&lower(ts).as_str()) {
+            if ts > 0 && lower(ts - 1) == "to" && ["visit", "meet"].contains(&lower(ts)) {
                 modality = Modality::Planned;
             }
+            // "the need to coordinate Minister Lavrov's visit to Japan": a
+            // visit that an infinitive governs has not happened yet.
+            if rel.name == "VISITED" && modality == Modality::Asserted {
+                let governed = (ts.saturating_sub(5)..ts).any(|k| {
+                    lower(k) == "to"
+                        && toks
+                            .get(k + 1)
+                            .is_some_and(|t| t.kind == crate::text::TokenKind::Word)
+                        && word(k + 1).starts_with(|c: char| c.is_lowercase())
+                        && !["the", "a", "an", "his", "her", "their", "its"].contains(&lower(k + 1))
+                });
+                if governed {
+                    modality = Modality::Planned;
+                }
+            }
             let date = pick_date(&word, ts, te, dates).or(fallback_date);
+            // Nobody visits their own country.
+            let own_country = |person: usize, place: usize| {
+                let country = |e: usize| {
+                    ents.list.get(e).and_then(|x| match x.label {
+                        Label::Country => Some(x.name.clone()),
+                        Label::Place => x.country.clone(),
+                        _ => None,
+                    })
+                };
+                let tied = ents.tie_of.get(&person).copied();
+                rel.name == "VISITED"
+                    && tied.is_some_and(|t| {
+                        ents.list.get(t).is_some_and(|x| x.label == Label::Country)
+                            && country(t).is_some()
+                            && country(t) == country(place)
+                    })
+            };
             let emit = |subject: usize, object: usize, out: &mut Vec<Found>| {
-                if subject != object {
+                if subject != object && !own_country(subject, object) {
                     out.push(Found {
                         relation: *relation,
                         subject,
@@ -369,7 +405,7 @@ pub fn relations(
                     && m.ext_start >= 2
                     && lower(m.ext_start - 1) == "of"
                     && ["family", "families", "relatives", "widow", "friends"]
-                        .contains(&lower(m.ext_start - 2).as_str())
+                        .contains(&lower(m.ext_start - 2))
                 {
                     return false;
                 }
@@ -411,11 +447,15 @@ pub fn relations(
                     .collect()
             };
             let connector_gap = |a: usize, b: usize| {
-                (a..b)
-                    .all(|k| [",", "and", "as", "well", "the", "both"].contains(&lower(k).as_str()))
+                (a..b).all(|k| [",", "and", "as", "well", "the", "both"].contains(&lower(k)))
             };
             match frame {
                 Frame::Forward | Frame::Passive => {
+                    // "the sympathy of the Chinese government": the one
+                    // after "of" feels it; who receives it is not said here.
+                    if *frame == Frame::Forward && lower(te) == "of" {
+                        continue;
+                    }
                     let (left_labels, right_labels) = if *frame == Frame::Forward {
                         (&rel.subject, &rel.object)
                     } else {
@@ -503,6 +543,21 @@ pub fn relations(
                             }
                         }
                         continue;
+                    }
+                    let mut subjects = subjects;
+                    if rel.name == "VISITED" && *frame == Frame::Forward {
+                        // "Burt visited Taunton with Minister Jeremy Browne".
+                        if let Some(last) = right.last() {
+                            let after = mentions[*last].ext_end;
+                            if lower(after) == "with"
+                                && let Some(ci) = mentions.iter().position(|m| {
+                                    m.ext_start == after + 1
+                                        && matches!(m.kind, MentionKind::Entity(e) if is_person(ents, e))
+                                })
+                            {
+                                subjects.extend(ents_of(ci, &[], 0));
+                            }
+                        }
                     }
                     for &s in &subjects {
                         for &o in &objects {
@@ -655,6 +710,8 @@ fn right_group<'w>(
         match w {
             "(" => depth += 1,
             ")" => depth = depth.saturating_sub(1),
+            ":" if word(k.wrapping_sub(1)).starts_with(|c: char| c.is_ascii_digit())
+                && word(k + 1).starts_with(|c: char| c.is_ascii_digit()) => {}
             "," | ";" | ":" | "\"" | "“" | "”" if depth == 0 => {
                 stop = k;
                 break;
@@ -779,9 +836,9 @@ fn pick_date<'w>(
 ) -> Option<PartialDate> {
     let barrier_between = |a: usize, b: usize| {
         (a..b).any(|k| {
-            let w = word(k).to_lowercase();
+            let w = word(k);
             // "trade that reached ... last year" describes the trigger itself.
-            BARRIERS.contains(&w.as_str()) && k != te
+            BARRIERS.iter().any(|b| b.eq_ignore_ascii_case(w)) && k != te
         })
     };
     dates

@@ -82,7 +82,9 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
             .get(i)
             .map_or("", |t| text.get(t.span.range()).unwrap_or(""))
     };
-    let lower = |i: usize| word(i).to_lowercase();
+    // Lower-cased once per sentence: comparisons below must not allocate.
+    let lowers = crate::extract::Lowered::new((0..tokens.len()).map(word));
+    let lower = |i: usize| lowers.get(i);
     let mut out = Vec::new();
     let mut i = 0;
     let push = |out: &mut Vec<DateExpr>,
@@ -116,7 +118,7 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
                 k += 1;
             }
             let year = year_of(word(k));
-            let before = if i > 0 { lower(i - 1) } else { String::new() };
+            let before = if i > 0 { lower(i - 1) } else { "" };
             match (day, year) {
                 (Some(d), Some(y)) => {
                     push(&mut out, i, k + 1, PartialDate::day(y, m, d), true);
@@ -138,7 +140,7 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
                     if [
                         "in", "last", "this", "since", "early", "late", "mid", "during",
                     ]
-                    .contains(&before.as_str())
+                    .contains(&before)
                     {
                         push(
                             &mut out,
@@ -167,8 +169,8 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
                 continue;
             }
         } else if let Some(y) = year_of(w).filter(|_| tokens[i].kind == TokenKind::Number) {
-            let before = if i > 0 { lower(i - 1) } else { String::new() };
-            let before2 = if i > 1 { lower(i - 2) } else { String::new() };
+            let before = if i > 0 { lower(i - 1) } else { "" };
+            let before2 = if i > 1 { lower(i - 2) } else { "" };
             if before == "of" && before2 == "end" {
                 push(
                     &mut out,
@@ -200,7 +202,7 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
                 "throughout",
                 "for",
             ]
-            .contains(&before.as_str())
+            .contains(&before)
             {
                 push(&mut out, i, i + 1, Some(PartialDate::year(y)), true);
             }
@@ -222,7 +224,7 @@ pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) 
         } else {
             let next = lower(i + 1);
             let r = reference;
-            let (date, len) = match (l.as_str(), next.as_str()) {
+            let (date, len) = match (l, next) {
                 ("today", _) | ("tonight", _) => (r, 1),
                 ("yesterday", _) => (
                     r.and_then(|r| add_days(r.get_year(), r.get_month()?, r.get_day()?, -1)),

@@ -38,7 +38,7 @@
 //! [`crate::files::atomic`] and one `fs::read`.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
@@ -195,11 +195,30 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), DumpError> {
 }
 
 /// Reads the dump at `path`; errors name the path as given.
+///
+/// The file is streamed through a buffer rather than read whole, which
+/// keeps a copy of it (84 MB for a million edges) out of the peak memory of
+/// every command that loads a graph. Only when that fails is the file read
+/// whole, to name the problem with [`read_bytes`]'s exact positions; both
+/// paths accept the same dumps, as they share every record type.
 pub fn load(path: &Path) -> Result<Graph, DumpError> {
-    let bytes = std::fs::read(path).map_err(|source| DumpError::Io {
+    let io_error = |source| DumpError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut loader = Loader::new();
+    let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, file));
+    let outcome = DumpSeed {
+        loader: &mut loader,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if outcome.is_ok() {
+        return Ok(loader.finish());
+    }
+    drop(loader);
+    let bytes = std::fs::read(path).map_err(io_error)?;
     read_bytes(&bytes, &path.display().to_string())
 }
 
@@ -444,6 +463,7 @@ struct Loader {
     /// first free edge id; no record's edge may touch it.
     anchor: Option<NodeId>,
     strings: SharedStrings,
+    names: Names,
     problem: Option<Problem>,
 }
 
@@ -457,6 +477,7 @@ impl Loader {
             records: 0,
             anchor: None,
             strings: SharedStrings::default(),
+            names: Names::default(),
             problem: None,
         }
     }
@@ -486,29 +507,35 @@ impl Loader {
         }
     }
 
-    fn add_node(&mut self, id: u32, labels: &[Str<'_>], props: Props<'_>) {
+    fn add_node(&mut self, id: u32, labels: &[u32], props: Props) {
         self.records += 1;
         let index = id as usize;
+        let Loader {
+            graph,
+            names,
+            node_hole,
+            ..
+        } = self;
         let (keys, values) = props;
-        let props = keys.iter().map(|k| &**k).zip(values);
-        if index >= self.node_hole.len() {
-            while self.node_hole.len() < index {
-                self.graph.add_node([], []);
-                self.node_hole.push(true);
+        let props = keys.iter().map(|k| names.get(*k)).zip(values);
+        if index >= node_hole.len() {
+            while node_hole.len() < index {
+                graph.add_node([], []);
+                node_hole.push(true);
             }
-            self.graph.add_node(labels.iter().map(|l| &**l), props);
-            self.node_hole.push(false);
+            graph.add_node(labels.iter().map(|l| names.get(*l)), props);
+            node_hole.push(false);
             return;
         }
         // A free id below ones already read: fill its placeholder in.
         let node = NodeId(id);
         for label in labels {
-            self.graph.add_label(node, label);
+            graph.add_label(node, names.get(*label));
         }
         for (key, value) in props {
-            self.graph.set_node_property(node, key, value);
+            graph.set_node_property(node, key, value);
         }
-        self.node_hole[index] = false;
+        node_hole[index] = false;
     }
 
     fn check_edge_id(&mut self, id: u32) -> Result<(), Problem> {
@@ -531,8 +558,8 @@ impl Loader {
         id: u32,
         source: u32,
         target: u32,
-        ty: &str,
-        props: Props<'_>,
+        ty: u32,
+        props: Props,
     ) -> Result<(), Problem> {
         self.records += 1;
         let index = id as usize;
@@ -553,10 +580,11 @@ impl Loader {
             self.edge_hole.push(true);
         }
         let (keys, values) = props;
-        let props = keys.iter().map(|k| &**k).zip(values);
+        let names = &self.names;
+        let props = keys.iter().map(|k| names.get(*k)).zip(values);
         let made = self
             .graph
-            .add_edge(NodeId(source), NodeId(target), ty, props)
+            .add_edge(NodeId(source), NodeId(target), names.get(ty), props)
             .map_err(|e| Problem::Json(e.to_string()))?;
         if made != EdgeId(id) {
             return Err(Problem::Json(format!(
@@ -598,26 +626,82 @@ impl Loader {
 /// A string borrowed from the dump when it has no escapes.
 type Str<'de> = Cow<'de, str>;
 
-/// A record's property keys and their values, in order.
-type Props<'de> = (Vec<Str<'de>>, Vec<PropertyValue>);
+/// A record's property keys (as [`Names`] ids) and their values, in order.
+type Props = (Vec<u32>, Vec<PropertyValue>);
 
-/// One shared copy of each distinct string value: a million edges cite a
-/// few thousand dates and a hundred thousand documents, and sharing them
-/// saves a third of a loaded graph's memory.
+/// The labels, types and property keys met so far, each with a small id,
+/// so that records name them without allocating (a reader gives serde no
+/// borrowed strings) and the store's own interner sees each spelling once
+/// per record without a copy.
 #[derive(Default)]
+struct Names {
+    ids: HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>,
+    list: Vec<Box<str>>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        self.list.get(id as usize).map_or("", |s| s)
+    }
+}
+
+/// Shares equal string values: a million edges cite a few thousand dates
+/// over and over. It is a direct-mapped cache, not a full table: a full
+/// table of every string costs a cache miss per look-up (about as much time
+/// as the rest of a load), while the strings that repeat most are also the
+/// first seen and keep their slots. Memory stays bounded by the cache size.
 pub struct SharedStrings {
-    set: HashSet<Arc<str>, BuildHasherDefault<FxHasher>>,
+    slots: Vec<Option<(u64, Arc<str>)>>,
+}
+
+impl Default for SharedStrings {
+    fn default() -> Self {
+        SharedStrings {
+            slots: vec![None; SharedStrings::SLOTS],
+        }
+    }
 }
 
 impl SharedStrings {
-    /// The shared copy of `s`, made on first sight.
+    /// 16k slots of 24 bytes: 384 KiB, within a second-level cache.
+    const SLOTS: usize = 1 << 14;
+
+    /// A copy of `s`, shared with an earlier equal string when the cache
+    /// still holds it.
     pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.set.get(s) {
+        let mut hasher = FxHasher::default();
+        hasher.write(s.as_bytes());
+        let hash = hasher.finish();
+        let slot = (hash as usize) & (SharedStrings::SLOTS - 1);
+        if let Some(Some((h, shared))) = self.slots.get(slot)
+            && *h == hash
+            && **shared == *s
+        {
             return shared.clone();
         }
         let shared: Arc<str> = Arc::from(s);
-        self.set.insert(shared.clone());
+        // First come keeps its slot: evicting would drop the old `Arc`, and
+        // that reference count sits in a cache line long gone cold, which
+        // cost as much as all the rest of a load.
+        if let Some(entry @ None) = self.slots.get_mut(slot) {
+            *entry = Some((hash, shared.clone()));
+        }
         shared
+    }
+
+    /// Empties the cache, so that the strings of what comes next get slots.
+    pub fn clear(&mut self) {
+        self.slots.iter_mut().for_each(|slot| *slot = None);
     }
 }
 
@@ -682,23 +766,49 @@ impl<'de> Visitor<'de> for StrSeed {
     }
 }
 
-struct LabelsSeed;
+/// A label, type or key, as its [`Names`] id.
+struct NameSeed<'l> {
+    names: &'l mut Names,
+}
 
-impl<'de> DeserializeSeed<'de> for LabelsSeed {
-    type Value = Vec<Str<'de>>;
+impl<'de> DeserializeSeed<'de> for NameSeed<'_> {
+    type Value = u32;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed<'_> {
+    type Value = u32;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
+        Ok(self.names.id(v))
+    }
+}
+
+struct LabelsSeed<'l> {
+    names: &'l mut Names,
+}
+
+impl<'de> DeserializeSeed<'de> for LabelsSeed<'_> {
+    type Value = Vec<u32>;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for LabelsSeed {
-    type Value = Vec<Str<'de>>;
+impl<'de> Visitor<'de> for LabelsSeed<'_> {
+    type Value = Vec<u32>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of labels")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut labels = Vec::with_capacity(1);
-        while let Some(label) = seq.next_element_seed(StrSeed)? {
+        while let Some(label) = seq.next_element_seed(NameSeed {
+            names: &mut *self.names,
+        })? {
             labels.push(label);
         }
         Ok(labels)
@@ -751,10 +861,14 @@ impl<'de> Visitor<'de> for DumpSeed<'_> {
                     loader: &mut *loader,
                     edges: false,
                 })?,
-                _ => map.next_value_seed(Records {
-                    loader: &mut *loader,
-                    edges: true,
-                })?,
+                _ => {
+                    // Node names and ids are mostly unique; give the slots to edges' strings.
+                    loader.strings.clear();
+                    map.next_value_seed(Records {
+                        loader: &mut *loader,
+                        edges: true,
+                    })?
+                }
             }
         }
         if let Some(key) = map.next_key_seed(StrSeed)? {
@@ -856,12 +970,16 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         if let Err(p) = l.check_node_id(id) {
             return Err(l.fail(p));
         }
-        let Some(labels) = seq.next_element_seed(LabelsSeed)? else {
+        let Some(labels) = seq.next_element_seed(LabelsSeed {
+            names: &mut l.names,
+        })?
+        else {
             return Err(shape(l, false));
         };
         for (i, label) in labels.iter().enumerate() {
             if labels[..i].contains(label) {
-                return Err(l.fail(Problem::DuplicateLabel(label.to_string())));
+                let label = l.names.get(*label).to_string();
+                return Err(l.fail(Problem::DuplicateLabel(label)));
             }
         }
         let Some(props) = seq.next_element_seed(PropsSeed { loader: &mut *l })? else {
@@ -907,14 +1025,17 @@ impl<'de> Visitor<'de> for EdgeSeed<'_> {
             }
             *end = node;
         }
-        let Some(ty) = seq.next_element_seed(StrSeed)? else {
+        let Some(ty) = seq.next_element_seed(NameSeed {
+            names: &mut l.names,
+        })?
+        else {
             return Err(shape(l, true));
         };
         let Some(props) = seq.next_element_seed(PropsSeed { loader: &mut *l })? else {
             return Err(shape(l, true));
         };
         end_of_record(&mut seq, l, true)?;
-        if let Err(p) = l.add_edge(id, ends[0], ends[1], &ty, props) {
+        if let Err(p) = l.add_edge(id, ends[0], ends[1], ty, props) {
             return Err(l.fail(p));
         }
         Ok(())
@@ -927,27 +1048,31 @@ struct PropsSeed<'l> {
 }
 
 impl<'de> DeserializeSeed<'de> for PropsSeed<'_> {
-    type Value = Props<'de>;
+    type Value = Props;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for PropsSeed<'_> {
-    type Value = Props<'de>;
+    type Value = Props;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object of properties")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let l = self.loader;
         let (mut keys, mut values) = (Vec::new(), Vec::new());
-        while let Some(key) = map.next_key_seed(StrSeed)? {
+        while let Some(key) = map.next_key_seed(NameSeed {
+            names: &mut l.names,
+        })? {
             if keys.contains(&key) {
-                return Err(l.fail(Problem::DuplicateKey(key.into_owned())));
+                let key = l.names.get(key).to_string();
+                return Err(l.fail(Problem::DuplicateKey(key)));
             }
             let value = map.next_value_seed(ValueSeed { loader: &mut *l })?;
             if value == PropertyValue::Null {
-                return Err(l.fail(Problem::NullProperty(key.into_owned())));
+                let key = l.names.get(key).to_string();
+                return Err(l.fail(Problem::NullProperty(key)));
             }
             keys.push(key);
             values.push(value);

@@ -224,6 +224,8 @@ pub fn import(
 ) -> Result<Graph, ImportError> {
     let mut importer = Importer::default();
     importer.read(nodes, nodes_name, false)?;
+    // Node names and ids are mostly unique; give the shared slots to edges' strings.
+    importer.strings.clear();
     importer.read(edges, edges_name, true)?;
     Ok(importer.graph)
 }
@@ -533,6 +535,11 @@ impl Kind {
 
     fn header(self, key: &str) -> String {
         match self {
+            // A key holding `:` needs its type spelled out: the header is
+            // split at its last `:`, so `a:b` would read as key `a` of type `b`.
+            Kind::Scalar(Scalar::String) | Kind::Json if key.contains(':') => {
+                format!("{key}:{}", Scalar::String.export_name())
+            }
             Kind::Scalar(Scalar::String) | Kind::Json => key.to_string(),
             Kind::Scalar(s) => format!("{key}:{}", s.export_name()),
             Kind::Array(s) => format!("{key}:{}[]", s.export_name()),

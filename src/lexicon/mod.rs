@@ -11,7 +11,7 @@ mod tsv;
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 pub use tsv::LexiconError;
 
@@ -310,8 +310,14 @@ impl Lexicon {
     /// assert!(lexicon.relation("MET").is_some());
     /// ```
     pub fn bundled() -> Lexicon {
-        // The bundled tables are compiled in and checked by a unit test.
-        Lexicon::from_tables(&[]).expect("the bundled lexicon tables are valid")
+        // Built once per process (the automata take a moment); a clone
+        // shares them. The tables are compiled in and checked by a unit test.
+        static BUNDLED: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        BUNDLED
+            .get_or_init(|| {
+                Lexicon::from_tables(&[]).expect("the bundled lexicon tables are valid")
+            })
+            .clone()
     }
 
     fn empty() -> Lexicon {
@@ -682,6 +688,7 @@ impl Lexicon {
 
 fn build_ac(patterns: &[String], ignore_case: bool) -> Result<AhoCorasick, LexiconError> {
     AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(ignore_case)
         .build(patterns)

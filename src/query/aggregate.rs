@@ -14,6 +14,19 @@ use crate::query::error::{ErrorCode, QueryError};
 use crate::query::value::{HashKey, Value, error};
 
 /// The running state of one aggregate over one group.
+///
+/// # Example: `avg(DISTINCT x)` over 1, 1, null, 2
+///
+/// ```
+/// use newsgraph::query::aggregate::Accumulator;
+/// use newsgraph::query::value::Value;
+///
+/// let mut avg = Accumulator::new("avg", true, None).unwrap();
+/// for x in [Value::Int(1), Value::Int(1), Value::Null, Value::Int(2)] {
+///     avg.update(x).unwrap();
+/// }
+/// assert_eq!(avg.finish().unwrap(), Value::Float(1.5));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Accumulator {
     /// Keys of the values seen so far, when DISTINCT.
@@ -198,6 +211,20 @@ impl Accumulator {
         Ok(())
     }
 
+    /// How many values the accumulator holds (the items of `collect`, the
+    /// values a percentile or deviation sorts, the keys DISTINCT remembers),
+    /// so that the evaluator can charge them to a memory budget.
+    pub fn held(&self) -> usize {
+        let state = match &self.state {
+            State::Collect(items) => items.len(),
+            State::StDev { values, .. } => values.len(),
+            State::Percentile { values, .. } => values.len(),
+            State::Count(_) | State::Sum(_) | State::Avg { .. } => 0,
+            State::Min(_) | State::Max(_) => 1,
+        };
+        state + self.seen.as_ref().map_or(0, HashSet::len)
+    }
+
     /// The aggregate's value. Over no values: `count` 0, `sum` 0, `collect`
     /// `[]`, `stDev` 0.0, the others null.
     pub fn finish(self) -> Result<Value, QueryError> {
@@ -317,7 +344,12 @@ mod tests {
         assert_eq!(agg("count", v.clone()), "4");
         assert_eq!(fold("count", true, None, v.clone()), "2");
         assert_eq!(fold("collect", true, None, v.clone()), "[1, 2]");
-        assert_eq!(agg("collect", v), "[1, 2, 1.0, 1]");
+        assert_eq!(agg("collect", v.clone()), "[1, 2, 1.0, 1]");
+        let mut acc = Accumulator::new("collect", true, None).unwrap();
+        for x in v {
+            acc.update(x).unwrap();
+        }
+        assert_eq!(acc.held(), 4, "two items and two distinct keys");
         let nan = Float(f64::NAN);
         assert_eq!(fold("count", true, None, vec![nan.clone(), nan]), "1");
     }

@@ -69,14 +69,52 @@ pub struct StatementOutcome {
 /// Runs every `;`-separated statement of `src` on `graph`, in order. After
 /// a failing statement the next ones still run.
 pub fn run(graph: &mut Graph, src: &str, options: &RunOptions) -> Vec<StatementOutcome> {
-    parse::split_statements(src)
-        .into_iter()
-        .filter(|span| !src[span.range()].trim().is_empty())
-        .map(|span| StatementOutcome {
-            span,
-            result: run_one(graph, src, span, options),
-        })
-        .collect()
+    let statements = || {
+        parse::split_statements(src)
+            .into_iter()
+            .filter(|span| !src[span.range()].trim().is_empty())
+            .map(|span| StatementOutcome {
+                span,
+                result: run_one(graph, src, span, options),
+            })
+            .collect()
+    };
+    with_query_stack(statements).unwrap_or_else(|e| {
+        vec![StatementOutcome {
+            span: Span::new(0, src.len()),
+            result: Err(e),
+        }]
+    })
+}
+
+/// Stack reserved for binding, planning and evaluating. The parser admits
+/// expressions [`parse::MAX_DEPTH`] levels deep, and the binder and the
+/// evaluator recurse once per level too: in a debug build 499 nested list
+/// literals overflowed the 8 MiB main thread in the binder (found by the
+/// bad-input suite, tests/bad_input.rs). The pages are only touched by deep
+/// input.
+const QUERY_STACK: usize = 256 << 20;
+
+/// Runs `work` on a scoped thread with [`QUERY_STACK`] bytes of stack, so
+/// that the parser's depth limit, not the caller's stack, bounds recursion.
+fn with_query_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Result<T, QueryError> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("newsgraph-query".into())
+            .stack_size(QUERY_STACK)
+            .spawn_scoped(scope, work);
+        match handle {
+            // A panic is a bug; it is passed on unchanged, not hidden.
+            Ok(handle) => Ok(handle
+                .join()
+                .unwrap_or_else(|payload| std::panic::resume_unwind(payload))),
+            Err(e) => Err(QueryError::new(
+                error::ErrorCode::MemoryLimit,
+                Span::default(),
+                format!("cannot start the query thread: {e}"),
+            )),
+        }
+    })
 }
 
 /// Parses, plans and runs the statement at `span` of `src`.
@@ -160,7 +198,9 @@ fn shift_runtime(mut e: QueryError, span: Span, len: usize) -> QueryError {
 
 /// The plan of the single statement `src`, as `EXPLAIN` shows it.
 pub fn explain(graph: &Graph, src: &str) -> Result<String, QueryError> {
-    let statement = parse::parse_statement(src)?;
-    let plan = plan::plan_statement(&statement, src, graph)?;
-    Ok(plan::render(&plan, None))
+    with_query_stack(|| {
+        let statement = parse::parse_statement(src)?;
+        let plan = plan::plan_statement(&statement, src, graph)?;
+        Ok(plan::render(&plan, None))
+    })?
 }

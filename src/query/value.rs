@@ -146,6 +146,17 @@ impl Value {
     /// compare by value (`1 = 1.0`, `NaN <> NaN`); lists and maps compare
     /// element by element, a null inside making the result null unless some
     /// other element already differs; values of different types are unequal.
+    ///
+    /// ```
+    /// use newsgraph::query::value::Value;
+    ///
+    /// assert_eq!(Value::Int(1).equals(&Value::Float(1.0)), Some(true));
+    /// assert_eq!(Value::Float(f64::NAN).equals(&Value::Float(f64::NAN)), Some(false));
+    /// let list = |items| Value::List(items);
+    /// // [1, null] = [1, null] is null; [2, null] = [1, null] is false.
+    /// assert_eq!(list(vec![Value::Int(1), Value::Null]).equals(&list(vec![Value::Int(1), Value::Null])), None);
+    /// assert_eq!(list(vec![Value::Int(2), Value::Null]).equals(&list(vec![Value::Int(1), Value::Null])), Some(false));
+    /// ```
     pub fn equals(&self, other: &Value) -> Option<bool> {
         use Value::*;
         match (self, other) {

@@ -2,12 +2,23 @@
 //! says what it takes (for `:help` and completion) and points at the
 //! function that runs it. A new command is one new row (pictures add
 //! `:show`, `:timeline` and `:around` here) and a function with the
-//! [`Run`] signature that reaches the session through its methods.
+//! [`Run`] signature that reaches the session through its methods
+//! ([`Session::graph`], [`Session::last_result`], ...), for example:
+//!
+//! ```text
+//! Command {
+//!     name: "show",
+//!     usage: ":show [FILE.svg]",
+//!     summary: "draws the last result as an SVG",
+//!     arg: ArgKind::Path,
+//!     run: crate::show::repl_show, // fn(&mut Session, &str, &mut dyn Write) -> Result<Flow, CommandError>
+//! },
+//! ```
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::complete::ArgKind;
+pub use super::complete::ArgKind;
 use super::render;
 use super::session::{Format, Param, Session};
 use super::suggest;
@@ -68,6 +79,9 @@ pub enum CommandError {
     /// Writing to the terminal failed.
     #[error(transparent)]
     Output(#[from] io::Error),
+    /// A command added by another module failed with its own typed error.
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
 }
 
 fn did_you_mean(suggestion: &Option<&'static str>) -> String {
@@ -549,7 +563,8 @@ fn why(session: &mut Session, _: &str, out: &mut dyn Write) -> Result<Flow, Comm
              MATCH (a)-[r:MET]-(b) RETURN a.name, b.name, r;"
         )?;
     } else {
-        write!(out, "{}", render::why(session.graph(), &edges))?;
+        let width = session.width.map(usize::from);
+        write!(out, "{}", render::why(session.graph(), &edges, width))?;
     }
     Ok(Flow::Continue)
 }

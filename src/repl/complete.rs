@@ -227,6 +227,14 @@ pub fn complete(line: &str, pos: usize, sources: &Sources<'_>) -> Completion {
             let typed = last.text(before).trim_start_matches('`');
             let at = tokens.len() - 1;
             match previous.map(|p| p.kind) {
+                Some(Kind::Punct('|'))
+                    if !tokens[..at]
+                        .iter()
+                        .rposition(|t| !t.is_trivia())
+                        .is_some_and(|bar| lex::is_type_bar(before, &tokens, bar)) =>
+                {
+                    words(typed, &tokens, before, sources)
+                }
                 Some(Kind::Punct(':' | '|')) => schema_names(enclosing(at), typed, sources.schema),
                 Some(Kind::Punct('.')) => keys(typed, sources.schema),
                 Some(Kind::Punct('{' | ',')) if enclosing(at) == Some('{') => {
@@ -468,6 +476,14 @@ mod tests {
     fn types_after_colon_in_a_relationship() {
         assert_eq!(check("MATCH (a)-[:M¦"), ["MATCH (a)-[:MET"]);
         assert_eq!(check("MATCH (a)-[r:MET|V¦"), ["MATCH (a)-[r:MET|VISITED"]);
+        assert_eq!(
+            check("RETURN [person IN list | pe¦"),
+            [
+                "RETURN [person IN list | person",
+                "RETURN [person IN list | percentileCont(",
+                "RETURN [person IN list | percentileDisc(",
+            ]
+        );
     }
 
     #[test]

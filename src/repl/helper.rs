@@ -22,7 +22,7 @@ use super::schema::Schema;
 
 /// Completion, colours, hints and validation for the REPL's editor.
 pub struct ReplHelper {
-    schema: Schema,
+    schema: Arc<Schema>,
     params: Vec<String>,
     commands: Vec<(&'static str, ArgKind)>,
     functions: Vec<&'static str>,
@@ -31,19 +31,23 @@ pub struct ReplHelper {
     /// Set while the loop asks a yes-or-no question: the answer is a plain
     /// line, not a statement.
     asking: Arc<AtomicBool>,
+    /// Whether to colour; without, only the continuation marker is drawn.
+    colour: bool,
 }
 
 impl ReplHelper {
-    /// A helper completing these commands and functions; it stays quiet
-    /// while `asking` is set.
+    /// A helper completing these commands and functions, colouring when
+    /// `colour` is set; it stays quiet while `asking` is set.
     pub fn new(
         commands: Vec<(&'static str, ArgKind)>,
         functions: Vec<&'static str>,
         asking: Arc<AtomicBool>,
+        colour: bool,
     ) -> Self {
         ReplHelper {
+            colour,
             asking,
-            schema: Schema::default(),
+            schema: Arc::new(Schema::default()),
             params: Vec::new(),
             commands,
             functions,
@@ -52,9 +56,13 @@ impl ReplHelper {
         }
     }
 
-    /// Replaces the schema snapshot and the parameter names.
-    pub fn refresh(&mut self, schema: Schema, params: Vec<String>) {
+    /// Replaces the schema snapshot.
+    pub fn set_schema(&mut self, schema: Arc<Schema>) {
         self.schema = schema;
+    }
+
+    /// Replaces the parameter names.
+    pub fn set_params(&mut self, params: Vec<String>) {
         self.params = params;
     }
 }
@@ -113,10 +121,16 @@ impl Highlighter for ReplHelper {
         if self.asking.load(Ordering::SeqCst) {
             return Cow::Borrowed(line);
         }
+        if !self.colour {
+            return Cow::Owned(highlight::plain(line));
+        }
         Cow::Owned(highlight::highlight(line))
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if !self.colour {
+            return Cow::Borrowed(hint);
+        }
         Cow::Owned(format!("{DIM}{hint}{RESET}"))
     }
 

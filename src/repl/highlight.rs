@@ -33,6 +33,23 @@ pub const DIM: &str = "\x1b[2m";
 /// Back to the terminal's default style.
 pub const RESET: &str = "\x1b[0m";
 
+/// `line` without colours, but with the continuation marker drawn over
+/// the indent of continuation lines.
+pub fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(nl) = rest.find('\n') {
+        out.push_str(&rest[..=nl]);
+        rest = &rest[nl + 1..];
+        if let Some(after) = rest.strip_prefix(CONTINUATION_INDENT) {
+            out.push_str(CONTINUATION);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `line` with colours.
 pub fn highlight(line: &str) -> String {
     let mut out = String::with_capacity(line.len() * 2);
@@ -88,8 +105,11 @@ pub fn highlight(line: &str) -> String {
             None => out.push_str(text),
         }
         if !t.is_trivia() {
-            after_colon = matches!(t.kind, Kind::Punct(':' | '|'))
-                && brackets_around(line, &tokens[..i]) != Some('{');
+            after_colon = match t.kind {
+                Kind::Punct(':') => brackets_around(line, &tokens[..i]) != Some('{'),
+                Kind::Punct('|') => lex::is_type_bar(line, &tokens, i),
+                _ => false,
+            };
         }
     }
     out
@@ -168,6 +188,12 @@ mod tests {
             "<k>MATCH</> (a)\n<d>       ... </><k>RETURN</> a;"
         );
         assert_eq!(check(":help why"), "<:>:help</> why");
+    }
+
+    #[test]
+    fn plain_lines_keep_the_marker() {
+        let line = format!("MATCH (a)\n{CONTINUATION_INDENT}RETURN a;");
+        assert_eq!(plain(&line), "MATCH (a)\n       ... RETURN a;");
     }
 
     #[test]

@@ -214,6 +214,24 @@ pub fn brackets(tokens: &[Token]) -> Brackets {
     }
 }
 
+/// Whether the `|` at `tokens[bar]` separates relationship types, as in
+/// `[:MET|VISITED]` or `[r:MET|:VISITED]`, rather than ending the head of
+/// a list comprehension (`[n IN nodes(p) | n.name]`): the tokens before it,
+/// back to the first that is not a name, `:` or `|`, include a `:`.
+pub fn is_type_bar(src: &str, tokens: &[Token], bar: usize) -> bool {
+    let before = tokens.get(..bar).unwrap_or(&[]);
+    let mut saw_colon = false;
+    for t in before.iter().rev().filter(|t| !t.is_trivia()) {
+        match t.kind {
+            Kind::Punct(':') => saw_colon = true,
+            Kind::Punct('|') | Kind::Backtick { closed: true } => {}
+            Kind::Word if !t.text(src).eq_ignore_ascii_case("IN") => {}
+            _ => break,
+        }
+    }
+    saw_colon
+}
+
 /// Whether the text is obviously not finished: it ends inside a string,
 /// backticked name or block comment, or with a bracket still open, or its
 /// last token is not a `;`.
@@ -300,6 +318,19 @@ mod tests {
         assert!(!looks_unfinished("RETURN 1; // done"));
         assert!(!looks_unfinished("RETURN ';' ;"));
         assert!(!looks_unfinished(""), "nothing to finish");
+    }
+
+    #[test]
+    fn bars_between_types_or_in_comprehensions() {
+        let bar = |src: &str| {
+            let ts = tokens(src);
+            let at = ts.iter().rposition(|t| t.kind == Kind::Punct('|')).unwrap();
+            is_type_bar(src, &ts, at)
+        };
+        assert!(bar("MATCH (a)-[:MET|VISITED]"));
+        assert!(bar("MATCH (a)-[r:MET | :VISITED]"));
+        assert!(!bar("RETURN [n IN nodes(p) | n.name]"));
+        assert!(!bar("RETURN [x IN list | x]"));
     }
 
     #[test]

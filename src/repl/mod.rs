@@ -213,7 +213,8 @@ fn history_path() -> Option<PathBuf> {
 }
 
 /// Whether to colour: standard output is a terminal that takes colours and
-/// the person did not ask for none (`NO_COLOR`).
+/// the person did not ask for none (`NO_COLOR`). Colours stay off the
+/// output of scripts and pipes in any case.
 fn use_colour() -> bool {
     io::stdout().is_terminal()
         && env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -223,13 +224,17 @@ fn use_colour() -> bool {
 /// The interactive loop.
 fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
     signal::install();
+    let colour = use_colour();
     let config = Config::builder()
         .auto_add_history(false)
         .max_history_size(10_000)?
         .history_ignore_space(false)
         .completion_type(CompletionType::List)
-        .color_mode(if use_colour() {
-            ColorMode::Enabled
+        // The highlighter also draws the continuation marker, so it runs on
+        // every terminal (rustyline would skip it under NO_COLOR); it leaves
+        // colours out itself when `colour` is false.
+        .color_mode(if io::stdout().is_terminal() {
+            ColorMode::Forced
         } else {
             ColorMode::Disabled
         })
@@ -245,11 +250,20 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         commands::completion_table(),
         functions,
         Arc::clone(&asking),
+        colour,
     )));
-    editor.bind_sequence(
+    // Enter, and Ctrl-J (a line feed, which is what pasted text and many
+    // terminal drivers send), start a continuation line on an unfinished
+    // statement.
+    for key in [
         KeyEvent(KeyCode::Enter, Modifiers::NONE),
-        EventHandler::Conditional(Box::new(ContinueLine::new(Arc::clone(&asking)))),
-    );
+        KeyEvent::ctrl('J'),
+    ] {
+        editor.bind_sequence(
+            key,
+            EventHandler::Conditional(Box::new(ContinueLine::new(Arc::clone(&asking)))),
+        );
+    }
     let history = history_path();
     if let Some(path) = &history {
         // A first session has no history file yet; that is not an error.
@@ -265,11 +279,11 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
     )?;
     let mut seen_generation = None;
     loop {
-        if seen_generation != Some(session.generation) {
-            seen_generation = Some(session.generation);
-            let params = session.params.keys().cloned().collect();
+        if seen_generation != Some(session.generation()) {
+            seen_generation = Some(session.generation());
+            let schema = session.schema();
             if let Some(h) = editor.helper_mut() {
-                h.refresh(session.schema(), params);
+                h.set_schema(schema);
             }
         }
         let text = match editor.readline(highlight::PROMPT) {
@@ -292,11 +306,17 @@ fn interact(session: &mut Session, origin: &str) -> Result<Ending, Error> {
         if let Some(path) = &history {
             save_history(&mut editor, path);
         }
-        session.width = editor.dimensions().map(|(columns, _)| columns);
+        // A pseudo-terminal that reports no size says 0 columns.
+        session.width = editor
+            .dimensions()
+            .map(|(columns, _)| columns)
+            .filter(|c| *c >= 20);
         let flow = if text.trim_start().starts_with(':') {
             let flow = run_command(session, &text, &mut out, &mut io::stdout())?;
             // Parameters are completed after `$`.
-            seen_generation = None;
+            if let Some(h) = editor.helper_mut() {
+                h.set_params(session.params.keys().cloned().collect());
+            }
             flow
         } else {
             session.execute(&text, 1, &mut out, &mut io::stdout())?;

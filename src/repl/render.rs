@@ -129,8 +129,9 @@ pub fn relationships(result: &QueryResult) -> Vec<EdgeId> {
 }
 
 /// The evidence behind each relationship: its ends and type, the sentence
-/// it was read from, and the document and date.
-pub fn why(graph: &Graph, edges: &[EdgeId]) -> String {
+/// it was read from, and the document and date. With a `width`, sentences
+/// wrap at word boundaries to fit it.
+pub fn why(graph: &Graph, edges: &[EdgeId], width: Option<usize>) -> String {
     let mut out = String::new();
     for (i, &id) in edges.iter().enumerate() {
         let Some(edge) = graph.edge(id) else {
@@ -147,7 +148,8 @@ pub fn why(graph: &Graph, edges: &[EdgeId]) -> String {
         );
         match edge.property("sentence") {
             Some(s) => {
-                let _ = writeln!(out, "    \"{}\"", plain(s));
+                let quoted = format!("\"{}\"", plain(s));
+                let _ = writeln!(out, "{}", wrap(&quoted, "    ", width));
             }
             None => out.push_str("    (no sentence recorded)\n"),
         }
@@ -166,6 +168,33 @@ pub fn why(graph: &Graph, edges: &[EdgeId]) -> String {
         }
     }
     out
+}
+
+/// `text` after `indent`, broken at spaces so that no line is wider than
+/// `width` (a word longer than the line stands alone).
+fn wrap(text: &str, indent: &str, width: Option<usize>) -> String {
+    let Some(width) = width.filter(|w| *w > indent.len() + 20) else {
+        return format!("{indent}{text}");
+    };
+    let room = width - indent.len();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let fits = line.chars().count() + 1 + word.chars().count() <= room;
+        if !line.is_empty() && !fits {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+        .iter()
+        .map(|l| format!("{indent}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A node as a person reads it: its name, or its label and id.
@@ -268,7 +297,11 @@ mod tests {
         let edges = relationships(&result);
         assert_eq!(edges, [met]);
         assert_eq!(
-            why(&g, &edges),
+            why(&g, &edges, Some(26)),
+            "[1] Wen Jiabao -[:MET]-> Yoshihiko Noda\n    \"Wen met Noda in\n    Beijing.\"\n    doc: seed, date: 2011-12\n"
+        );
+        assert_eq!(
+            why(&g, &edges, None),
             "[1] Wen Jiabao -[:MET]-> Yoshihiko Noda\n    \"Wen met Noda in Beijing.\"\n    doc: seed, date: 2011-12\n"
         );
     }

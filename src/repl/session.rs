@@ -3,7 +3,7 @@
 //! parameters, and the last result (for `:last` and `:why`).
 //!
 //! Statements run through `query::run` on a worker thread so that Ctrl-C
-//! can cancel them; results are printed by `output` and [`super::render`].
+//! can cancel them; results are printed by `output` and the REPL's own `render`.
 //! Meta-commands (in [`super::commands`]) reach the session through the
 //! methods here.
 
@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use super::complete::FUNCTIONS;
+use super::complete::{FUNCTIONS, KEYWORDS};
 use super::highlight::CONTINUATION_INDENT;
 use super::lex::{self, Kind};
 use super::render;
@@ -24,10 +24,10 @@ use super::schema::Schema;
 use super::signal;
 use super::suggest;
 use crate::extract::IngestReport;
-use crate::graph::Graph;
+use crate::graph::{Graph, NAME_KEY};
 use crate::lexicon::Lexicon;
 use crate::output;
-use crate::query::error::{ErrorCode, QueryError};
+use crate::query::error::{ErrorCode, ErrorKind, QueryError};
 use crate::query::value::{QueryResult, Value};
 use crate::query::{self, RunOptions, StatementOutcome};
 
@@ -86,6 +86,8 @@ pub struct Session {
     pub(super) last: Option<Last>,
     /// Built on the first `:ingest`.
     lexicon: Option<Lexicon>,
+    /// The schema and the generation it was read at.
+    schema: Option<(u64, Arc<Schema>)>,
     /// The terminal's width, when there is a terminal: tables wrap long
     /// cells to fit it.
     pub(super) width: Option<u16>,
@@ -105,6 +107,7 @@ impl Session {
             params: IndexMap::new(),
             last: None,
             lexicon: None,
+            schema: None,
             width: None,
         }
     }
@@ -157,9 +160,22 @@ impl Session {
         self.dirty = false;
     }
 
-    /// The schema of the graph, for completion and `:schema`.
-    pub fn schema(&self) -> Schema {
-        Schema::of(&self.graph)
+    /// The schema of the graph, for completion, notes and `:schema`; read
+    /// again only after the graph changed (it walks every node and edge).
+    pub fn schema(&mut self) -> Arc<Schema> {
+        match &self.schema {
+            Some((generation, schema)) if *generation == self.generation => Arc::clone(schema),
+            _ => {
+                let schema = Arc::new(Schema::of(&self.graph));
+                self.schema = Some((self.generation, Arc::clone(&schema)));
+                schema
+            }
+        }
+    }
+
+    /// Bumped whenever the graph changes.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The parameter values, as the engine takes them.
@@ -181,7 +197,6 @@ impl Session {
         err: &mut dyn Write,
     ) -> io::Result<bool> {
         let src = src.replace(&format!("\n{CONTINUATION_INDENT}"), "\n");
-        let schema_before = self.schema_for_notes();
         let outcomes = match self.run_cancellable(&src) {
             Ok(outcomes) => outcomes,
             Err(message) => {
@@ -206,7 +221,10 @@ impl Session {
                 }
             }
         }
-        if !wrote && let Some(schema) = schema_before {
+        // Notes compare with the schema the query ran against, which is
+        // the schema now when nothing was written.
+        if !wrote && self.graph.node_count() > 0 {
+            let schema = self.schema();
             for note in unknown_names(&src, &schema) {
                 writeln!(err, "{note}")?;
             }
@@ -334,6 +352,15 @@ impl Session {
             return "\rcancelled".to_owned();
         }
         let mut text = render::error(src, e, first_line);
+        let found = src.get(e.span.range()).unwrap_or("").trim();
+        let word = !found.is_empty() && found.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if e.kind() == ErrorKind::SyntaxError
+            && word
+            && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(found))
+            && let Some(best) = suggest::closest(&found.to_uppercase(), KEYWORDS.iter().copied())
+        {
+            text.push_str(&format!("\ndid you mean {best}?"));
+        }
         if e.code == ErrorCode::UnknownFunction {
             let name = src.get(e.span.range()).unwrap_or("");
             let name = name.split('(').next().unwrap_or(name).trim();
@@ -347,12 +374,6 @@ impl Session {
         }
         text
     }
-
-    /// The schema, when "did you mean" notes make sense: the graph has
-    /// something to compare with.
-    fn schema_for_notes(&self) -> Option<Schema> {
-        (self.graph.node_count() > 0).then(|| self.schema())
-    }
 }
 
 /// What an ingest read, for people: `1 article (22 sentences) in 0.05 s`.
@@ -363,6 +384,11 @@ pub fn ingested(report: &IngestReport) -> String {
         render::count(report.sentences, "sentence"),
         report.seconds
     )
+}
+
+/// The index in `all` of the token `t` (found among the significant ones).
+fn bar_index(all: &[lex::Token], t: lex::Token) -> usize {
+    all.iter().position(|a| a.start == t.start).unwrap_or(0)
 }
 
 /// The rows of `result` as aligned columns, cells as `output` writes them,
@@ -415,6 +441,9 @@ pub fn unknown_names(src: &str, schema: &Schema) -> Vec<String> {
         let pattern_map = enclosing == Some('{') && matches!(bracket(1), Some('(' | '['));
         let (what, known): (&str, Vec<&str>) = match (prev.kind, enclosing) {
             (Kind::Punct(':'), Some('{')) => continue,
+            (Kind::Punct('|'), _) if !lex::is_type_bar(src, &all, bar_index(&all, prev)) => {
+                continue;
+            }
             (Kind::Punct(':' | '|'), Some('[')) => {
                 ("relationship type", schema.type_names().collect())
             }
@@ -440,6 +469,35 @@ pub fn unknown_names(src: &str, schema: &Schema) -> Vec<String> {
         };
         notes.push(note);
     }
+    notes.extend(unknown_entities(src, &tokens, schema));
+    notes
+}
+
+/// Notes for strings given as a node's name (`{name: "..."}` or
+/// `.name = "..."`) that no node has as its name or an alias.
+fn unknown_entities(src: &str, tokens: &[lex::Token], schema: &Schema) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != (Kind::String { closed: true }) || i < 2 {
+            continue;
+        }
+        let names_a_node = matches!(tokens[i - 1].kind, Kind::Punct(':' | '='))
+            && tokens[i - 2].kind == Kind::Word
+            && tokens[i - 2].text(src) == NAME_KEY;
+        let text = t.text(src);
+        let value = text.get(1..text.len() - 1).unwrap_or("");
+        // An escaped string would need the parser's unescaping to compare.
+        if !names_a_node || value.contains('\\') || schema.names.iter().any(|n| n == value) {
+            continue;
+        }
+        let note = match suggest::closest(value, schema.names.iter().map(String::as_str)) {
+            Some(best) => format!("note: no node is named \"{value}\"; did you mean \"{best}\"?"),
+            None => format!("note: no node is named \"{value}\""),
+        };
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
     notes
 }
 
@@ -454,8 +512,22 @@ mod tests {
             node_keys: vec![("name".into(), 6)],
             edge_keys: vec![("sentence".into(), 3), ("date".into(), 3)],
             shapes: vec![],
-            names: vec![],
+            names: vec!["Hu Jintao".into(), "Yoshihiko Noda".into()],
         }
+    }
+
+    #[test]
+    fn notes_for_misspelled_entities() {
+        assert_eq!(
+            unknown_names(
+                "MATCH (a {name: 'Yoshihko Noda'}) WHERE a.name = \"Hu Jintao\" OR a.name = 'Nobody' RETURN a",
+                &schema()
+            ),
+            [
+                "note: no node is named \"Yoshihko Noda\"; did you mean \"Yoshihiko Noda\"?",
+                "note: no node is named \"Nobody\"",
+            ]
+        );
     }
 
     #[test]
@@ -475,5 +547,6 @@ mod tests {
         );
         assert!(unknown_names("MATCH (a:Topic) RETURN a", &schema())[0].ends_with(":Topic"));
         assert!(unknown_names("RETURN {k: 1}.k, 'a:b'", &schema()).is_empty());
+        assert!(unknown_names("RETURN [n IN nodes(p) | n.name]", &schema()).is_empty());
     }
 }

@@ -21,10 +21,10 @@ pub fn month_number(word: &str) -> Option<u8> {
         "november",
         "december",
     ];
-    let lower = w.to_lowercase();
-    if !w.starts_with(|c: char| c.is_uppercase()) {
+    if !w.starts_with(|c: char| c.is_uppercase()) || w.len() < 3 || w.len() > 9 {
         return None;
     }
+    let lower = w.to_lowercase();
     for (i, name) in NAMES.iter().enumerate() {
         if lower == *name || (lower.len() >= 3 && lower.len() <= 4 && name.starts_with(&lower)) {
             // "Mar" and "May" are fine; "Ma" is too short to be a month.
@@ -45,8 +45,11 @@ pub fn weekday_number(word: &str) -> Option<u8> {
         "saturday",
         "sunday",
     ];
-    let lower = word.trim_end_matches('.').to_lowercase();
-    NAMES.iter().position(|n| *n == lower).map(|i| i as u8)
+    let w = word.trim_end_matches('.');
+    NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(w))
+        .map(|i| i as u8)
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).

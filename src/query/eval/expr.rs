@@ -244,6 +244,17 @@ impl Ctx<'_> {
                 }
             }
             Expr::Path(parts) => Ok(self.path(parts, row)),
+            Expr::ExistsQuery(ops) => {
+                let counts: Vec<std::cell::Cell<u64>> =
+                    ops.iter().map(|_| std::cell::Cell::new(0)).collect();
+                let input: super::RowIter<'_> = Box::new(std::iter::once(Ok(row.clone())));
+                let mut rows = super::ops::build(self, ops, input, &counts);
+                match rows.next() {
+                    Some(Ok(_)) => Ok(Value::Bool(true)),
+                    Some(Err(e)) => Err(e),
+                    None => Ok(Value::Bool(false)),
+                }
+            }
             Expr::MapProjection(base, items) => {
                 let b = self.eval(base, row)?;
                 let props = match &b {

@@ -387,3 +387,10 @@ fn spans_cover_the_source_text() {
         .collect();
     assert_eq!(exprs, ["p:Person", "q.name", "count( * )"]);
 }
+
+#[test]
+fn long_flat_lists_parse() {
+    let items: Vec<String> = (0..20_000).map(|n| n.to_string()).collect();
+    let src = format!("RETURN [{}] AS l", items.join(", "));
+    assert!(parse_statement(&src).is_ok());
+}

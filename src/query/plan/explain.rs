@@ -369,6 +369,7 @@ pub fn expr(e: &Expr, names: &[String]) -> String {
         ),
         Expr::PatternComprehension { .. } => "[pattern | ...]".into(),
         Expr::Exists { .. } => "EXISTS { pattern }".into(),
+        Expr::ExistsQuery(_) => "EXISTS { query }".into(),
         Expr::Path(_) => "path".into(),
         Expr::MapProjection(base, _) => format!("{} {{...}}", expr(base, names)),
     }

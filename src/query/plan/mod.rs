@@ -516,6 +516,9 @@ pub enum Expr {
     },
     /// Assembles a named path from its slots.
     Path(PathParts),
+    /// `EXISTS { MATCH ... WITH ... RETURN ... }`: true when the reading
+    /// operators give a row for the current one.
+    ExistsQuery(Vec<Op>),
     /// `n {.name, .*, k: v}`.
     MapProjection(Box<Expr>, Vec<MapItem>),
 }

@@ -105,3 +105,33 @@ fn graphs_rebuilt_with_ids_keep_their_holes() {
     );
     assert_eq!(dangling.err(), Some(GraphError::NoSuchNode(1)));
 }
+
+#[test]
+fn typed_expansion_follows_inserts_and_deletes() {
+    let mut g = Graph::new();
+    let a = g.add_node(["A"], []);
+    let b = g.add_node(["B"], []);
+    let met = |g: &mut Graph, s, t| g.add_edge(s, t, "MET", []).unwrap();
+    let e1 = met(&mut g, a, b);
+    let e2 = g.add_edge(a, b, "VISITED", []).unwrap();
+    let e3 = met(&mut g, b, a);
+    let e4 = met(&mut g, a, a);
+    let ty = g.sym("MET").unwrap();
+    let typed = |g: &Graph, n, d| g.edges_at(n, d, Some(ty)).collect::<Vec<_>>();
+    // Newest first, outgoing before incoming, a self-loop once: the order
+    // the untyped walk gives, restricted to the type.
+    assert_eq!(typed(&g, a, Direction::Both), [(e4, a), (e1, b), (e3, b)]);
+    let untyped: Vec<_> = g
+        .edges_at(a, Direction::Both, None)
+        .filter(|(e, _)| *e != e2)
+        .collect();
+    assert_eq!(typed(&g, a, Direction::Both), untyped);
+    assert_eq!(typed(&g, b, Direction::Incoming), [(e1, a)]);
+    assert_eq!(g.typed_degree(a, Direction::Both, ty), 3);
+    g.remove_edge(e1).unwrap();
+    assert_eq!(typed(&g, a, Direction::Outgoing), [(e4, a)]);
+    g.detach_remove_node(b).unwrap();
+    assert_eq!(typed(&g, a, Direction::Both), [(e4, a)]);
+    let c = g.add_node(["C"], []);
+    assert_eq!(typed(&g, c, Direction::Both), []);
+}

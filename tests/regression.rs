@@ -58,3 +58,22 @@ fn query_nested_just_inside_the_depth_limit_runs() {
         assert_eq!(result.rows.len(), 1);
     }
 }
+
+// See: issue #7, bad-input suite. One line of prose with no sentence end
+// was one sentence, and extraction scans a sentence's tokens once per
+// match: 64 KB took 2.5 s and 1 MB minutes in a debug build. Such a run is
+// now cut into sentences of at most `MAX_SENTENCE_TOKENS` tokens.
+#[test]
+fn a_line_without_sentence_ends_is_cut_into_bounded_sentences() {
+    use newsgraph::lexicon::Lexicon;
+    use newsgraph::text::{Document, MAX_SENTENCE_TOKENS, Meta};
+    let line = "Hu Jintao met Yoshihiko Noda in Beijing and talked about trade ".repeat(1000);
+    let lex = Lexicon::bundled();
+    let doc = Document::parse("line", line, &Meta::default(), &lex);
+    assert!(doc.sentences.len() > 1);
+    assert!(
+        doc.sentences
+            .iter()
+            .all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS)
+    );
+}

@@ -11,7 +11,7 @@ use crate::graph::PartialDate;
 use crate::lexicon::Lexicon;
 use crate::span::Span;
 
-pub use token::{Sentence, Token, TokenKind, sentences, tokenize};
+pub use token::{MAX_SENTENCE_TOKENS, Sentence, Token, TokenKind, sentences, tokenize};
 
 /// Metadata given beside the text (a `.jsonl` line's fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -140,6 +140,10 @@ fn heading_like(line: &str) -> bool {
         })
 }
 
+/// The most tokens a sentence holds; longer runs are cut. News sentences
+/// stay far below it.
+pub const MAX_SENTENCE_TOKENS: usize = 400;
+
 /// Splits `text[start..end]` into sentences.
 pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<Sentence> {
     let end = end.min(text.len());
@@ -194,6 +198,14 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
         let mut k = 0;
         while k < tokens.len() {
             let t = tokens[k];
+            // A run of text with no sentence end (one 100 MB line of prose)
+            // is cut into pieces of a bounded length, so that the work
+            // extraction does per sentence stays bounded too: mention and
+            // relation finding scan a sentence's tokens once per match, and
+            // a 64 KB sentence took 2.5 s, a 1 MB one minutes (issue #7).
+            if current.len() >= MAX_SENTENCE_TOKENS {
+                push_sentence(&mut out, &mut current, para);
+            }
             current.push(t);
             let s = &text[t.span.range()];
             if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?") {

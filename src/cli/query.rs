@@ -33,6 +33,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
         timeout: args
             .timeout
             .and_then(|s| Duration::try_from_secs_f64(s).ok()),
+        memory_budget: Some(MEMORY_BUDGET),
         ..RunOptions::default()
     };
     for p in &args.params {

@@ -16,6 +16,10 @@ use crate::output;
 use crate::query::{self, RunOptions, StatementOutcome, Value};
 use crate::span::LineIndex;
 
+/// The intermediate results a statement may hold before it stops with a
+/// clear error, rather than being killed by the system (issue 7).
+const MEMORY_BUDGET: usize = 2 << 30;
+
 /// How many rows a table shows before it says how many it left out.
 const TABLE_ROWS: usize = 1000;
 
@@ -29,6 +33,7 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
         timeout: args
             .timeout
             .and_then(|s| Duration::try_from_secs_f64(s).ok()),
+        memory_budget: Some(MEMORY_BUDGET),
         ..RunOptions::default()
     };
     for p in &args.params {

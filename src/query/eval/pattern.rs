@@ -11,7 +11,11 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::{Ctx, Row};
-use crate::graph::{EdgeId, Graph, NAME_KEY, NodeId, PropertyValue, Sym};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::graph::{EdgeId, Graph, NodeId, Sym};
 use crate::query::error::QueryError;
 use crate::query::plan::{
     EntityFilter, Expand, Expr, NodeSource, PathParts, PatternPlan, Shortest, Slot, Step,
@@ -24,7 +28,7 @@ type ChainFrame = (NodeId, Vec<(EdgeId, NodeId)>, usize);
 /// Candidates of one step, with the property values they must match.
 enum Candidates {
     Nodes(Vec<NodeId>),
-    Edges(Vec<(EdgeId, NodeId)>),
+    Edges(EdgeList),
     Chains(Vec<(Vec<EdgeId>, NodeId)>),
     Paths(Vec<Vec<EdgeId>>),
 }
@@ -46,59 +50,47 @@ struct Frame {
     /// The values of the step's property map (and of the reached node's).
     props: Vec<Value>,
     to_props: Vec<Value>,
-    /// The node filter of the step (a `Node` step's own, an `Expand`'s
-    /// reached node's) resolved once per frame rather than per candidate.
-    check: NodeCheck,
+    /// The relationship's property keys as symbols.
+    rel_keys: Keys,
+    /// The node check (the node of a node step, the reached node of an expansion).
+    node: Keys,
+    /// When the reached node is given by name: the nodes that carry it.
+    targets: Option<Vec<NodeId>>,
 }
 
-/// A node filter with its labels and keys resolved to symbols, and, when it
-/// asks for a `name`, the nodes the name index holds for it.
-///
-/// Profiling q10 of the benchmark (`(p)-[:MET]-(:Person {name: "Leo
-/// Ruto"})` for thousands of `p`) showed most of the time in hashing the
-/// label and key strings and cloning property values for every candidate;
-/// resolving them per frame and rejecting by node id first removes that.
+/// Labels and property keys resolved to symbols once per frame, so that
+/// checking a candidate hashes no strings.
 #[derive(Default)]
-struct NodeCheck {
-    /// `None` when a label was never interned: nothing can match.
-    labels: Option<Vec<Sym>>,
-    /// The symbol of each property key (`None`: no node has that key).
-    keys: Vec<Option<Sym>>,
-    /// The nodes whose name or alias equals the asked-for name, ignoring
-    /// case: a necessary condition, checked exactly afterwards.
-    named: Option<Vec<NodeId>>,
+struct Keys {
+    labels: Vec<Sym>,
+    keys: Vec<Sym>,
+    /// A label or key the graph has never seen: nothing can match.
+    dead: bool,
 }
 
-impl NodeCheck {
-    fn new(graph: &Graph, filter: &EntityFilter, values: &[Value]) -> NodeCheck {
-        let labels = filter.labels.iter().map(|l| graph.sym(l)).collect();
-        let keys = filter.props.iter().map(|(k, _)| graph.sym(k)).collect();
-        let named = filter
-            .props
-            .iter()
-            .zip(values)
-            .find_map(|((k, _), v)| match v {
-                Value::String(s) if &**k == NAME_KEY => Some(graph.lookup_name(s).to_vec()),
-                _ => None,
-            });
-        NodeCheck {
-            labels,
-            keys,
-            named,
-        }
+impl Keys {
+    fn new(graph: &Graph, labels: &[Arc<str>], keys: &[(Arc<str>, Expr)]) -> Keys {
+        let mut dead = false;
+        let mut resolve = |s: &str| {
+            let sym = graph.sym(s);
+            dead |= sym.is_none();
+            sym
+        };
+        let labels = labels.iter().filter_map(|l| resolve(l)).collect();
+        let keys = keys.iter().filter_map(|(k, _)| resolve(k)).collect();
+        Keys { labels, keys, dead }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.dead && self.labels.is_empty() && self.keys.is_empty()
     }
 }
 
-/// Whether a stored property equals a query value (Cypher `=` is true),
-/// without building a `Value` for the common scalar cases.
-fn property_equals(p: &PropertyValue, v: &Value) -> bool {
-    match (p, v) {
-        (PropertyValue::String(a), Value::String(b)) => a == b,
-        (PropertyValue::Int(a), Value::Int(b)) => a == b,
-        (PropertyValue::Bool(a), Value::Bool(b)) => a == b,
-        _ => Value::from_property(p).equals(v) == Some(true),
-    }
-}
+/// The edges at a node with the node at their other end, shared.
+type EdgeList = Rc<Vec<(EdgeId, NodeId)>>;
+
+/// How many nodes' filtered adjacencies one matcher remembers at most.
+const EDGE_CACHE: usize = 1 << 16;
 
 /// Streams the matches of some patterns that extend one row.
 pub struct Matcher<'a> {
@@ -114,6 +106,7 @@ pub struct Matcher<'a> {
     found: bool,
     done: bool,
     charged: usize,
+    edge_cache: RefCell<HashMap<(usize, NodeId), EdgeList>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -141,6 +134,7 @@ impl<'a> Matcher<'a> {
             found: false,
             done: false,
             charged: 0,
+            edge_cache: RefCell::new(HashMap::new()),
         }
     }
 
@@ -185,7 +179,7 @@ impl<'a> Matcher<'a> {
                 } else {
                     match source {
                         NodeSource::Bound => match &self.row[*slot] {
-                            Value::Node(id) => vec![*id],
+                            Value::Node(id) if g.node(*id).is_some() => vec![*id],
                             _ => Vec::new(),
                         },
                         NodeSource::Name(e) => match self.ctx.eval(e, &self.row)? {
@@ -196,18 +190,34 @@ impl<'a> Matcher<'a> {
                         NodeSource::All => g.node_ids().collect(),
                     }
                 };
-                let check = NodeCheck::new(g, filter, &props);
                 Ok(Frame {
                     candidates: Candidates::Nodes(candidates),
                     pos: 0,
                     props,
                     to_props: Vec::new(),
-                    check,
+                    rel_keys: Keys::default(),
+                    node: Keys::new(g, &filter.labels, &filter.props),
+                    targets: None,
                 })
             }
             Step::Expand(x) => {
                 let props = self.eval_props(&x.rel_props)?;
                 let to_props = self.eval_props(&x.to_filter.props)?;
+                let rel_keys = Keys::new(g, &[], &x.rel_props);
+                let node = Keys::new(g, &x.to_filter.labels, &x.to_filter.props);
+                // A reached node given by name is checked against the name
+                // index's few nodes rather than by reading properties.
+                let targets =
+                    x.to_filter
+                        .props
+                        .iter()
+                        .zip(&to_props)
+                        .find_map(|((k, _), v)| match v {
+                            Value::String(s) if &**k == crate::graph::NAME_KEY => {
+                                Some(g.lookup_name(s).to_vec())
+                            }
+                            _ => None,
+                        });
                 let nulls = props
                     .iter()
                     .chain(&to_props)
@@ -218,25 +228,29 @@ impl<'a> Matcher<'a> {
                 };
                 let candidates = match (from, x.range) {
                     (None, Some(_)) => Candidates::Chains(Vec::new()),
-                    (None, None) => Candidates::Edges(Vec::new()),
-                    (Some(from), None) => Candidates::Edges(self.edges(from, x)),
+                    (None, None) => Candidates::Edges(Rc::new(Vec::new())),
+                    (Some(from), None) => Candidates::Edges(self.cached_edges(from, x)),
                     (Some(from), Some((min, max))) => {
-                        Candidates::Chains(self.chains(from, x, &props, min, max)?)
+                        Candidates::Chains(self.chains(from, x, &rel_keys, &props, min, max)?)
                     }
                 };
-                let check = NodeCheck::new(g, &x.to_filter, &to_props);
                 Ok(Frame {
                     candidates,
                     pos: 0,
                     props,
                     to_props,
-                    check,
+                    rel_keys,
+                    node,
+                    targets,
                 })
             }
             Step::Shortest(s) => {
                 let props = self.eval_props(&s.rel_props)?;
+                let rel_keys = Keys::new(g, &[], &s.rel_props);
                 let paths = match (&self.row[s.from], &self.row[s.to]) {
-                    (Value::Node(a), Value::Node(b)) => self.shortest(*a, *b, s, &props)?,
+                    (Value::Node(a), Value::Node(b)) => {
+                        self.shortest(*a, *b, s, &rel_keys, &props)?
+                    }
                     _ => Vec::new(),
                 };
                 Ok(Frame {
@@ -244,10 +258,29 @@ impl<'a> Matcher<'a> {
                     pos: 0,
                     props,
                     to_props: Vec::new(),
-                    check: NodeCheck::default(),
+                    rel_keys,
+                    node: Keys::default(),
+                    targets: None,
                 })
             }
         }
+    }
+
+    /// The edges at `from`, remembered per step: a hub is reached again and
+    /// again, and walking its whole adjacency list (petgraph keeps one list
+    /// per direction, all types mixed) is the cost, even when few edges
+    /// of the wanted type come out.
+    fn cached_edges(&self, from: NodeId, x: &Expand) -> EdgeList {
+        let key = (std::ptr::from_ref(x) as usize, from);
+        if let Some(hit) = self.edge_cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let edges = Rc::new(self.edges(from, x));
+        let mut cache = self.edge_cache.borrow_mut();
+        if cache.len() < EDGE_CACHE {
+            cache.insert(key, edges.clone());
+        }
+        edges
     }
 
     /// The edges at `from` that the expansion may follow (type by index).
@@ -273,37 +306,40 @@ impl<'a> Matcher<'a> {
             .is_some_and(|r| types.iter().any(|t| **t == *r.edge_type()))
     }
 
-    fn rel_props_ok(
-        &self,
-        keys: &[(std::sync::Arc<str>, Expr)],
-        values: &[Value],
-        e: EdgeId,
-    ) -> bool {
+    fn rel_props_ok(&self, keys: &Keys, values: &[Value], e: EdgeId) -> bool {
         if keys.is_empty() {
             return true;
+        }
+        if keys.dead {
+            return false;
         }
         let Some(r) = self.ctx.graph.edge(e) else {
             return false;
         };
-        keys.iter()
-            .zip(values)
-            .all(|((k, _), v)| r.property(k).is_some_and(|p| property_equals(p, v)))
+        let props = r.properties();
+        keys.keys.iter().zip(values).all(|(k, v)| {
+            props
+                .get(*k)
+                .is_some_and(|p| Value::from_property(p).equals(v) == Some(true))
+        })
     }
 
-    fn node_ok(&self, check: &NodeCheck, values: &[Value], n: NodeId) -> bool {
-        if check.named.as_ref().is_some_and(|ids| !ids.contains(&n)) {
+    fn node_ok(&self, keys: &Keys, values: &[Value], n: NodeId) -> bool {
+        if keys.is_empty() {
+            return true;
+        }
+        if keys.dead {
             return false;
         }
-        let Some(labels) = &check.labels else {
-            return false;
-        };
         let Some(node) = self.ctx.graph.node(n) else {
             return false;
         };
-        labels.iter().all(|&s| node.has_label(s))
-            && check.keys.iter().zip(values).all(|(k, v)| {
-                k.and_then(|k| node.properties().get(k))
-                    .is_some_and(|p| property_equals(p, v))
+        let props = node.properties();
+        keys.labels.iter().all(|l| node.has_label(*l))
+            && keys.keys.iter().zip(values).all(|(k, v)| {
+                props
+                    .get(*k)
+                    .is_some_and(|p| Value::from_property(p).equals(v) == Some(true))
             })
     }
 
@@ -323,6 +359,7 @@ impl<'a> Matcher<'a> {
         &self,
         from: NodeId,
         x: &Expand,
+        keys: &Keys,
         props: &[Value],
         min: u64,
         max: Option<u64>,
@@ -352,7 +389,7 @@ impl<'a> Matcher<'a> {
             if chain.contains(&e)
                 || self.used(&x.distinct_from, e)
                 || !self.type_ok(&x.types, e)
-                || !self.rel_props_ok(&x.rel_props, props, e)
+                || !self.rel_props_ok(keys, props, e)
             {
                 continue;
             }
@@ -381,6 +418,7 @@ impl<'a> Matcher<'a> {
         a: NodeId,
         b: NodeId,
         s: &Shortest,
+        keys: &Keys,
         props: &[Value],
     ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
         let (min, max) = s.range;
@@ -406,7 +444,7 @@ impl<'a> Matcher<'a> {
             reversed: false,
         };
         if !s.all {
-            return self.bidirectional(a, b, &x, s, props);
+            return self.bidirectional(a, b, &x, s, keys, props);
         }
         // Breadth-first from `a`, remembering every parent edge of a node
         // reached at its first depth, until the layer that reaches `b`.
@@ -421,7 +459,7 @@ impl<'a> Matcher<'a> {
             for n in frontier.drain(..) {
                 for (e, other) in self.edges(n, &x) {
                     self.ctx.guard.tick()?;
-                    if !self.type_ok(&s.types, e) || !self.rel_props_ok(&s.rel_props, props, e) {
+                    if !self.type_ok(&s.types, e) || !self.rel_props_ok(keys, props, e) {
                         continue;
                     }
                     match depth_of.get(&other) {
@@ -479,6 +517,7 @@ impl<'a> Matcher<'a> {
         b: NodeId,
         forward: &Expand,
         s: &Shortest,
+        keys: &Keys,
         props: &[Value],
     ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
         let mut backward = forward.clone();
@@ -511,7 +550,7 @@ impl<'a> Matcher<'a> {
                     self.ctx.guard.tick()?;
                     if seen.contains_key(&m)
                         || !self.type_ok(&s.types, e)
-                        || !self.rel_props_ok(&s.rel_props, props, e)
+                        || !self.rel_props_ok(keys, props, e)
                     {
                         continue;
                     }
@@ -568,7 +607,7 @@ impl<'a> Matcher<'a> {
                     let Some(&n) = c.get(pos) else {
                         return Ok(false);
                     };
-                    if self.node_ok(&frame.check, &frame.props, n) {
+                    if self.node_ok(&frame.node, &frame.props, n) {
                         self.row[*slot] = Value::Node(n);
                         return Ok(true);
                     }
@@ -581,7 +620,7 @@ impl<'a> Matcher<'a> {
                         && !self.used(&x.distinct_from, e)
                         && (!x.rel_bound
                             || matches!(&self.row[x.rel], Value::Relationship(r) if *r == e))
-                        && self.rel_props_ok(&x.rel_props, &frame.props, e)
+                        && self.rel_props_ok(&frame.rel_keys, &frame.props, e)
                         && self.to_ok(x, frame, n);
                     if ok {
                         self.row[x.rel] = Value::Relationship(e);
@@ -630,7 +669,8 @@ impl<'a> Matcher<'a> {
 
     fn to_ok(&self, x: &Expand, frame: &Frame, n: NodeId) -> bool {
         (!x.to_bound || matches!(&self.row[x.to], Value::Node(m) if *m == n))
-            && self.node_ok(&frame.check, &frame.to_props, n)
+            && frame.targets.as_ref().is_none_or(|t| t.contains(&n))
+            && self.node_ok(&frame.node, &frame.to_props, n)
     }
 
     /// Builds the named paths of a complete match.

@@ -380,9 +380,16 @@ fn apart(a: Point, b: Point, i: usize, j: usize) -> (f64, f64, f64) {
 /// distance by the same factor, so one factor settles every pair.
 fn remove_overlaps(pos: &mut [Point], r: &[f64]) {
     let reach = 2.0 * r.iter().copied().fold(0.0, f64::max) + GAP;
+    let mut visited = 0usize;
     for _ in 0..60 {
+        // A crowded component can have millions of near pairs; past the
+        // budget the scaling below settles what is left.
+        if visited as f64 > WORK * 5.0 {
+            break;
+        }
         let mut moved = false;
         for_near_pairs(pos, reach, |pos, i, j| {
+            visited += 1;
             let need = r[i] + r[j] + GAP;
             let (dx, dy, d) = apart(pos[i], pos[j], i, j);
             if d < need {

@@ -77,3 +77,23 @@ fn a_line_without_sentence_ends_is_cut_into_bounded_sentences() {
             .all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS)
     );
 }
+
+// See: issue #7, fuzz target csv_import. In the header `n\t:ID(p),n` the
+// id column kept its id as the property `n\t` while the bare column `n` was
+// trimmed to `n`; export then wrote both as `n` and its file failed to
+// import. The name before a `:` is trimmed too, so the header is refused.
+#[test]
+fn csv_header_names_are_trimmed_before_a_role() {
+    let err = import(
+        b"n\t:ID(p),n\nb,y\n",
+        "nodes.csv",
+        b":START_ID,:END_ID,:TYPE\n",
+        "edges.csv",
+    )
+    .map(|_| ())
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "nodes.csv:1: column \"n\" appears twice in the header"
+    );
+}

@@ -171,7 +171,10 @@ type ColumnTest = fn(&Column) -> bool;
 
 fn parse_column(field: &str, edges: bool) -> Result<Column, CsvProblem> {
     let (name, kind) = match field.rfind(':') {
-        Some(i) => (&field[..i], Some(&field[i + 1..])),
+        // `name :ID` names `name`, as a bare `name ` does once trimmed: the
+        // same key either way, so a duplicate is caught here and export's
+        // header reads back (found by fuzzing, issue #7).
+        Some(i) => (field[..i].trim_end(), Some(&field[i + 1..])),
         None => (field, None),
     };
     let Some(kind) = kind else {

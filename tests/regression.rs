@@ -97,3 +97,20 @@ fn csv_header_names_are_trimmed_before_a_role() {
         "nodes.csv:1: column \"n\" appears twice in the header"
     );
 }
+
+// See: issue #7, fuzz target csv_import. Roles were checked for duplicates
+// by their debug names in the same set as property keys, so a property
+// named `Label` exported beside `:LABEL` made a header that failed to
+// import ("column \"Label:double\" appears twice").
+#[test]
+fn csv_property_named_like_a_role_round_trips() {
+    let graph = import(
+        b":ID,:LABEL,Label:float,Type\n1,Person,1.5,x\n",
+        "nodes.csv",
+        b":START_ID,:END_ID,:TYPE\n",
+        "edges.csv",
+    )
+    .unwrap();
+    let again = csv_round_trip(&graph);
+    assert_eq!(dump_text(&graph), dump_text(&again));
+}

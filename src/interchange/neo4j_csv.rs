@@ -263,18 +263,22 @@ impl Importer {
         }
         let mut columns = Vec::with_capacity(record.len());
         let mut seen = HashSet::new();
+        let mut roles = HashSet::new();
         for field in record.iter() {
             let field = std::str::from_utf8(field).map_err(|_| err(1, CsvProblem::NotUtf8))?;
             let column = parse_column(field.trim(), edges).map_err(|p| err(1, p))?;
-            let key = match &column {
-                Column::Property { key, .. } => key.clone(),
-                Column::Id {
-                    property: Some(p), ..
-                } => p.clone(),
-                Column::Ignore => String::new(),
-                other => format!("{other:?}"),
+            // Property keys and roles are told apart: a property named
+            // `Label` is no second `:LABEL` (found by fuzzing, issue #7).
+            let duplicate = match &column {
+                Column::Property { key, .. }
+                | Column::Id {
+                    property: Some(key),
+                    ..
+                } => !key.is_empty() && !seen.insert(key.clone()),
+                Column::Ignore => false,
+                other => !roles.insert(format!("{other:?}")),
             };
-            if !key.is_empty() && !seen.insert(key) {
+            if duplicate {
                 return Err(err(1, CsvProblem::DuplicateColumn(field.to_string())));
             }
             columns.push(column);

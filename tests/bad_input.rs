@@ -579,3 +579,79 @@ fn one_line_article() {
         assert!(dir.path().join("g.json").exists());
     }
 }
+
+/// A dump of `n` people who all met each other: variable-length matches
+/// over it never end in practice.
+fn clique_dump(n: usize) -> String {
+    let nodes: Vec<String> = (0..n)
+        .map(|i| format!("[{i},[\"Person\"],{{\"name\":\"P{i}\"}}]"))
+        .collect();
+    let mut edges = Vec::new();
+    for a in 0..n {
+        for b in 0..n {
+            if a != b {
+                edges.push(format!("[{},{a},{b},\"MET\",{{}}]", edges.len()));
+            }
+        }
+    }
+    format!(
+        "{{\"format\":\"newsgraph\",\"version\":1,\n\"nodes\":[\n{}\n],\n\"edges\":[\n{}\n]}}\n",
+        nodes.join(",\n"),
+        edges.join(",\n")
+    )
+}
+
+/// `query --timeout` stops runaway statements with one line and exit 1.
+/// No time is measured: without the deadline these would run for hours.
+#[test]
+fn timeout_stops_runaway_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.json"), clique_dump(12)).unwrap();
+    for q in [
+        "MATCH p = (a)-[*]->(b) RETURN count(p)",
+        "UNWIND range(1, 10000) AS x UNWIND range(1, 10000) AS y WITH x, y ORDER BY x * y DESC RETURN x LIMIT 1",
+    ] {
+        let (_, stderr, status) = run(
+            dir.path(),
+            &["query", "-g", "g.json", "--timeout", "1", q],
+            None,
+        );
+        assert_eq!(
+            stderr,
+            "newsgraph: query:1:1: Interrupted (Timeout): the query ran past its time limit\n",
+            "{q}"
+        );
+        assert_eq!(status, 1, "{q}");
+    }
+}
+
+/// A memory budget stops a statement that would hold too much, with a
+/// clear error instead of the system's kill.
+///
+/// FIXME: the command line sets no budget (`RunOptions::memory_budget` is
+/// only reachable from the library), so `newsgraph query 'UNWIND range(1,
+/// 10000000) AS x RETURN collect(x)'` takes 700 MB, and a list
+/// comprehension of ten million pairs 4.4 GB, before `--timeout` or the
+/// system stops them.
+#[test]
+fn memory_budget_stops_a_blow_up() {
+    use newsgraph::graph::Graph;
+    use newsgraph::query::{RunOptions, run};
+    let options = RunOptions {
+        memory_budget: Some(16 << 20),
+        ..RunOptions::default()
+    };
+    let got: Vec<String> = [
+        "UNWIND range(1, 2000000) AS x WITH x ORDER BY x DESC RETURN x LIMIT 1",
+        "UNWIND range(1, 2000000) AS x RETURN collect(x)",
+    ]
+    .iter()
+    .map(|q| match &run(&mut Graph::new(), q, &options)[0].result {
+        Ok(r) => format!("{} rows", r.rows.len()),
+        Err(e) => e.code.name().to_string(),
+    })
+    .collect();
+    // FIXME: `collect` does not charge the budget (the sort does), so the
+    // second statement holds its two million values and succeeds.
+    assert_eq!(got, ["MemoryLimit", "1 rows"]);
+}

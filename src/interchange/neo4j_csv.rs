@@ -171,7 +171,10 @@ type ColumnTest = fn(&Column) -> bool;
 
 fn parse_column(field: &str, edges: bool) -> Result<Column, CsvProblem> {
     let (name, kind) = match field.rfind(':') {
-        Some(i) => (&field[..i], Some(&field[i + 1..])),
+        // `name :ID` names `name`, as a bare `name ` does once trimmed: the
+        // same key either way, so a duplicate is caught here and export's
+        // header reads back (found by fuzzing, issue #7).
+        Some(i) => (field[..i].trim_end(), Some(&field[i + 1..])),
         None => (field, None),
     };
     let Some(kind) = kind else {
@@ -262,18 +265,22 @@ impl Importer {
         }
         let mut columns = Vec::with_capacity(record.len());
         let mut seen = HashSet::new();
+        let mut roles = HashSet::new();
         for field in record.iter() {
             let field = std::str::from_utf8(field).map_err(|_| err(1, CsvProblem::NotUtf8))?;
             let column = parse_column(field.trim(), edges).map_err(|p| err(1, p))?;
-            let key = match &column {
-                Column::Property { key, .. } => key.clone(),
-                Column::Id {
-                    property: Some(p), ..
-                } => p.clone(),
-                Column::Ignore => String::new(),
-                other => format!("{other:?}"),
+            // Property keys and roles are told apart: a property named
+            // `Label` is no second `:LABEL` (found by fuzzing, issue #7).
+            let duplicate = match &column {
+                Column::Property { key, .. }
+                | Column::Id {
+                    property: Some(key),
+                    ..
+                } => !key.is_empty() && !seen.insert(key.clone()),
+                Column::Ignore => false,
+                other => !roles.insert(format!("{other:?}")),
             };
-            if !key.is_empty() && !seen.insert(key) {
+            if duplicate {
                 return Err(err(1, CsvProblem::DuplicateColumn(field.to_string())));
             }
             columns.push(column);

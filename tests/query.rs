@@ -475,3 +475,118 @@ fn parameters_are_read() {
     "#]]
     .assert_eq(&render(&graph, &outcomes));
 }
+
+/// The rows of `q` on `graph`, each rendered, sorted (for comparing a
+/// rewritten plan with one the rewrite does not apply to).
+fn sorted_rows(graph: &mut Graph, q: &str) -> Vec<String> {
+    let outcomes = query::run(graph, q, &RunOptions::default());
+    let result = outcomes[0].result.as_ref().expect("the query runs");
+    let mut rows: Vec<String> = result.rows.iter().map(|r| format!("{r:?}")).collect();
+    rows.sort();
+    rows
+}
+
+/// A graph where the plan rewrites have traps: two people share a name,
+/// parallel meetings, a self-loop, an alias that starts like a name.
+fn rewrite_graph() -> Graph {
+    let mut graph = seed();
+    let extra = "
+        MATCH (hu:Person {name: 'Hu Jintao'}), (noda:Person {name: 'Yoshihiko Noda'})
+        CREATE (twin:Person {name: 'Hu Jintao'}), (other:Person {name: 'Alvaro Uribe', aliases: ['Wen the elder']}),
+               (hu)-[:MET {year: 2012}]->(noda), (twin)-[:MET]->(noda), (twin)-[:MET]->(twin),
+               (other)-[:MET]->(hu), (other)-[:VISITED]->(:Country {name: 'Peru'})";
+    for outcome in query::run(&mut graph, extra, &RunOptions::default()) {
+        outcome.result.expect("the extra facts load");
+    }
+    graph
+}
+
+#[test]
+fn counts_per_node_merge_groups_like_the_row_by_row_plan() {
+    let mut graph = rewrite_graph();
+    let q =
+        "MATCH (p:Person)-[r:MET]-(:Person) RETURN p.name AS person, count(r) AS n, count(*) AS m";
+    let slow = "MATCH (p:Person)-[r:MET]-(o:Person) WHERE o = o RETURN p.name AS person, count(r) AS n, count(*) AS m";
+    assert_eq!(sorted_rows(&mut graph, q), sorted_rows(&mut graph, slow));
+    let text = query::explain(&graph, q).expect("explains");
+    assert!(text.starts_with("CountPerNode (p:Person)"), "{text}");
+    check(
+        "MATCH (p:Person)-[r:MET]-(:Person) RETURN p.name AS person, count(r) AS meetings ORDER BY meetings DESC, person LIMIT 3",
+        expect![[r#"
+            ┌────────────────┬──────────┐
+            │ person         ┆ meetings │
+            ╞════════════════╪══════════╡
+            │ Yoshihiko Noda ┆ 3        │
+            │ Hu Jintao      ┆ 1        │
+            │ Wen Jiabao     ┆ 1        │
+            └────────────────┴──────────┘
+            3 rows
+
+        "#]],
+    );
+}
+
+#[test]
+fn counts_per_type_equal_the_row_by_row_plan() {
+    let mut graph = rewrite_graph();
+    let q = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n";
+    let slow = "MATCH (a)-[r]->() WHERE a = a RETURN type(r) AS t, count(*) AS n";
+    assert_eq!(sorted_rows(&mut graph, q), sorted_rows(&mut graph, slow));
+    let q = "MATCH ()<-[r:MET]-() RETURN type(r) + '!' AS t, count(r) AS n";
+    let slow = "MATCH (a)<-[r:MET]-() WHERE a = a RETURN type(r) + '!' AS t, count(r) AS n";
+    assert_eq!(sorted_rows(&mut graph, q), sorted_rows(&mut graph, slow));
+    let text = query::explain(&graph, q).expect("explains");
+    assert!(text.starts_with("CountPerType (r)"), "{text}");
+}
+
+#[test]
+fn steps_that_only_need_to_exist_give_the_same_distinct_rows() {
+    let mut graph = rewrite_graph();
+    let q = "MATCH (p:Person)-[:MET]->(x), (p)-[:MET]-(:Person {name: 'Yoshihiko Noda'}) RETURN DISTINCT p.name AS person";
+    let all = "MATCH (p:Person)-[:MET]->(x), (p)-[:MET]-(:Person {name: 'Yoshihiko Noda'}) RETURN p.name AS person";
+    let mut distinct = sorted_rows(&mut graph, all);
+    distinct.dedup();
+    assert_eq!(sorted_rows(&mut graph, q), distinct);
+    assert!(sorted_rows(&mut graph, all).len() > distinct.len());
+    let text = query::explain(&graph, q).expect("explains");
+    assert!(text.contains("only need to exist"), "{text}");
+    let counted =
+        "MATCH (p:Person)-[:MET]-(q) RETURN count(DISTINCT p) AS a, count(DISTINCT q) AS b";
+    let slow = "MATCH (p:Person)-[:MET]-(q) WITH p, q, 1 AS one RETURN count(DISTINCT p) AS a, count(DISTINCT q) AS b";
+    assert_eq!(
+        sorted_rows(&mut graph, counted),
+        sorted_rows(&mut graph, slow)
+    );
+}
+
+#[test]
+fn a_name_prefix_uses_the_index_and_stays_exact() {
+    let mut graph = rewrite_graph();
+    check_explain(
+        "MATCH (n:Person) WHERE n.name STARTS WITH 'W' RETURN n.name",
+        expect![[r#"
+            Match WHERE (n.name STARTS WITH "W")
+              NodeByNamePrefix (n:Person) name STARTS WITH "W"
+            Project n.name
+            Columns n.name"#]],
+    );
+    for prefix in ["W", "w", "Al", "Wen", "Hu J", "Zz"] {
+        let q = format!("MATCH (n) WHERE n.name STARTS WITH '{prefix}' RETURN n.name AS name");
+        let slow =
+            format!("MATCH (n) WHERE n.name STARTS WITH '{prefix}' OR false RETURN n.name AS name");
+        assert_eq!(
+            sorted_rows(&mut graph, &q),
+            sorted_rows(&mut graph, &slow),
+            "{prefix}"
+        );
+    }
+    assert_eq!(
+        sorted_rows(
+            &mut graph,
+            "MATCH (n) WHERE n.name STARTS WITH 'W' RETURN n.name AS name"
+        )
+        .len(),
+        2,
+        "Wen Jiabao and Wu Bangguo, not the alias 'Wen the elder'"
+    );
+}

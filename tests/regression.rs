@@ -114,3 +114,26 @@ fn csv_property_named_like_a_role_round_trips() {
     let again = csv_round_trip(&graph);
     assert_eq!(dump_text(&graph), dump_text(&again));
 }
+
+// See: fuzz/artifacts/query_parse/timeout-fb7ccc2d (query_parse fuzzing,
+// issue #7). Inside `WHERE`, each `(` was parsed first as a pattern
+// predicate and then again as a parenthesized expression; a node pattern's
+// property map holds expressions, so `( {a: (` nested forty deep took 2^40
+// attempts. Failed pattern attempts are now remembered by offset.
+#[test]
+fn nested_parentheses_with_maps_in_where_parse_in_linear_attempts() {
+    use newsgraph::query::parse::parse_statement;
+    let src = format!("MATCH (n) WHERE f({}x", "( {a: (".repeat(40));
+    let err = parse_statement(&src).expect_err("an unclosed expression");
+    assert_eq!(
+        err.span.start as usize,
+        src.len(),
+        "the error is at the end: {err:?}"
+    );
+    let closed = format!(
+        "MATCH (n) WHERE f({}1{}) RETURN n",
+        "({a: ".repeat(40),
+        "})".repeat(40)
+    );
+    parse_statement(&closed).expect("maps nested in parentheses parse");
+}

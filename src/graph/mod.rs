@@ -10,7 +10,7 @@ mod intern;
 pub mod merge;
 mod property;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -118,6 +118,9 @@ type TypedEdges = (Sym, Vec<(EdgeId, NodeId)>);
 struct Adjacency {
     out: Vec<TypedEdges>,
     inc: Vec<TypedEdges>,
+    /// How many self-loops (of any type) the node has: without any, a
+    /// degree in both directions is a sum, with no walk to find loops.
+    loops: u32,
 }
 
 fn typed_push(groups: &mut Vec<TypedEdges>, ty: Sym, entry: (EdgeId, NodeId)) {
@@ -165,15 +168,33 @@ pub struct Graph {
     graph: StableGraph<NodeData, EdgeData, petgraph::Directed, u32>,
     symbols: Interner,
     /// Lower-cased canonical name or alias -> the nodes that carry it.
-    names: IndexMap<Box<str>, Vec<NodeId>>,
+    /// Sorted, so that names can be looked up by prefix too.
+    names: BTreeMap<Box<str>, Vec<NodeId>>,
     /// Label -> the nodes that carry it, by id.
     by_label: IndexMap<Sym, BTreeSet<NodeId>>,
     /// Relationship type -> the edges of that type, by id.
     by_type: IndexMap<Sym, BTreeSet<EdgeId>>,
     /// Node index -> its edges by direction and type (see `Adjacency`).
     adjacency: Vec<Adjacency>,
+    /// Node index -> one bit per label it carries, for the labels that
+    /// have a bit (see `label_bits`): a label check then reads one word
+    /// from a dense array instead of the node's record.
+    label_masks: Vec<u64>,
+    /// The labels that have a bit in `label_masks`, the bit being the
+    /// position here: the first 64 labels ever added to a node.
+    label_bits: Vec<Sym>,
     name_key: Option<Sym>,
     aliases_key: Option<Sym>,
+}
+
+/// A label check resolved once (see `Graph::label_test`), cheap to
+/// apply to many nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelTest {
+    /// The label has a bit in the dense label masks.
+    Bit(u64),
+    /// The label is checked against the node's record.
+    Sym(Sym),
 }
 
 /// A read-only view of one node.
@@ -413,6 +434,29 @@ impl Graph {
             .map_or(&[], |v| v.as_slice())
     }
 
+    /// The nodes whose canonical name or an alias starts with `prefix`
+    /// when both are lower-cased, ascending by id, each once; `None` when
+    /// the prefix is not ASCII (lower-casing is then not a per-character
+    /// map, and the index cannot answer).
+    pub fn nodes_with_name_prefix(&self, prefix: &str) -> Option<Vec<NodeId>> {
+        if !prefix.is_ascii() {
+            return None;
+        }
+        let prefix = prefix.to_ascii_lowercase();
+        let mut ids: Vec<NodeId> = self
+            .names
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(k, _)| k.starts_with(prefix.as_str()))
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+
     /// Every indexed name and alias (lower-cased), for completion.
     pub fn indexed_names(&self) -> impl Iterator<Item = &str> + '_ {
         self.names.keys().map(|k| &**k)
@@ -485,6 +529,9 @@ impl Graph {
         match direction {
             Direction::Outgoing => typed_get(&adj.out, ty).len(),
             Direction::Incoming => typed_get(&adj.inc, ty).len(),
+            Direction::Both if adj.loops == 0 => {
+                typed_get(&adj.out, ty).len() + typed_get(&adj.inc, ty).len()
+            }
             Direction::Both => {
                 let loops = typed_get(&adj.out, ty)
                     .iter()
@@ -524,6 +571,7 @@ impl Graph {
                     .resize_with(id.0 as usize + 1, Adjacency::default);
             }
         }
+        self.set_label_mask(id, 0);
         for label in labels {
             self.add_label(id, label);
         }
@@ -565,6 +613,9 @@ impl Graph {
         self.by_type.entry(ty).or_default().insert(id);
         if let Some(adj) = self.adjacency.get_mut(source.0 as usize) {
             typed_push(&mut adj.out, ty, (id, target));
+            if source == target {
+                adj.loops += 1;
+            }
         }
         if let Some(adj) = self.adjacency.get_mut(target.0 as usize) {
             typed_push(&mut adj.inc, ty, (id, source));
@@ -586,7 +637,49 @@ impl Graph {
         }
         data.labels.push(sym);
         self.by_label.entry(sym).or_default().insert(node);
+        let bit = match self.label_bits.iter().position(|l| *l == sym) {
+            Some(i) => Some(i),
+            None if self.label_bits.len() < 64 => {
+                self.label_bits.push(sym);
+                Some(self.label_bits.len() - 1)
+            }
+            None => None,
+        };
+        if let Some(i) = bit {
+            let mask = self.label_masks.get(node.0 as usize).copied().unwrap_or(0);
+            self.set_label_mask(node, mask | 1 << i);
+        }
         true
+    }
+
+    fn set_label_mask(&mut self, node: NodeId, mask: u64) {
+        let i = node.0 as usize;
+        if i >= self.label_masks.len() {
+            if mask == 0 {
+                return;
+            }
+            self.label_masks.resize(i + 1, 0);
+        }
+        self.label_masks[i] = mask;
+    }
+
+    /// A check of `label` to apply to many nodes with `passes`.
+    pub fn label_test(&self, label: Sym) -> LabelTest {
+        match self.label_bits.iter().position(|l| *l == label) {
+            Some(i) => LabelTest::Bit(1 << i),
+            None => LabelTest::Sym(label),
+        }
+    }
+
+    /// Whether `node` exists and carries the label of `test`.
+    pub fn passes(&self, node: NodeId, test: LabelTest) -> bool {
+        match test {
+            LabelTest::Bit(bit) => self
+                .label_masks
+                .get(node.0 as usize)
+                .is_some_and(|m| m & bit != 0),
+            LabelTest::Sym(sym) => self.node(node).is_some_and(|n| n.has_label(sym)),
+        }
     }
 
     /// Removes `label` from a node; false when it was not there.
@@ -603,6 +696,10 @@ impl Graph {
         data.labels.remove(i);
         if let Some(set) = self.by_label.get_mut(&sym) {
             set.remove(&node);
+        }
+        if let Some(bit) = self.label_bits.iter().position(|l| *l == sym) {
+            let mask = self.label_masks.get(node.0 as usize).copied().unwrap_or(0);
+            self.set_label_mask(node, mask & !(1 << bit));
         }
         true
     }
@@ -687,6 +784,9 @@ impl Graph {
         if let Some((s, t)) = ends {
             if let Some(adj) = self.adjacency.get_mut(s.index()) {
                 typed_remove(&mut adj.out, data.ty, edge);
+                if s == t {
+                    adj.loops = adj.loops.saturating_sub(1);
+                }
             }
             if let Some(adj) = self.adjacency.get_mut(t.index()) {
                 typed_remove(&mut adj.inc, data.ty, edge);
@@ -733,6 +833,7 @@ impl Graph {
         if let Some(adj) = self.adjacency.get_mut(node.0 as usize) {
             *adj = Adjacency::default();
         }
+        self.set_label_mask(node, 0);
         for label in &data.labels {
             if let Some(set) = self.by_label.get_mut(label) {
                 set.remove(&node);
@@ -876,7 +977,7 @@ impl Graph {
             if let Some(ids) = self.names.get_mut(&key) {
                 ids.retain(|n| *n != node);
                 if ids.is_empty() {
-                    self.names.swap_remove(&key);
+                    self.names.remove(&key);
                 }
             }
         }

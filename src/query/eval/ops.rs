@@ -11,7 +11,10 @@ use super::pattern::Matcher;
 use super::{Ctx, Row};
 use crate::query::aggregate::Accumulator;
 use crate::query::error::{ErrorCode, QueryError};
-use crate::query::plan::{AggregateCall, Expr, Op};
+use std::sync::Arc;
+
+use crate::graph::{LabelTest, NodeId};
+use crate::query::plan::{AggregateCall, Expand, Expr, NodeSource, Op, Slot};
 use crate::query::value::{HashKey, Value};
 use crate::span::Span;
 
@@ -45,20 +48,37 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
             filter,
             optional,
             new_slots,
+            exists_from,
             ..
         } => Box::new(input.flat_map(move |row| -> RowIter<'a> {
             match row {
-                Ok(row) => Box::new(Matcher::new(
-                    ctx,
-                    patterns,
-                    filter.as_ref(),
-                    *optional,
-                    new_slots,
-                    row,
-                )),
+                Ok(row) => Box::new(
+                    Matcher::new(ctx, patterns, filter.as_ref(), *optional, new_slots, row)
+                        .existential_from(*exists_from),
+                ),
                 Err(e) => Box::new(std::iter::once(Err(e))),
             }
         })),
+        Op::CountPerNode {
+            source,
+            node,
+            labels,
+            expand,
+            count,
+        } => Box::new(input.flat_map(move |row| -> RowIter<'a> {
+            match row {
+                Ok(row) => count_per_node(ctx, source, *node, labels, expand, *count, row),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
+        })),
+        Op::CountPerType { rel, types, count } => {
+            Box::new(input.flat_map(move |row| -> RowIter<'a> {
+                match row {
+                    Ok(row) => Box::new(count_per_type(ctx, *rel, types, *count, row).into_iter()),
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                }
+            }))
+        }
         Op::Filter(pred) => Box::new(input.filter_map(move |row| match row {
             Ok(row) => match ctx.eval(pred, &row) {
                 Ok(Value::Bool(true)) => Some(Ok(row)),
@@ -307,4 +327,84 @@ fn sort<'a>(
     ctx.guard.check()?;
     rows.sort_by(cmp);
     Ok(rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The rows of `Op::CountPerNode` extending `row`: each node of `source`
+/// with its labels and at least one matching relationship, with the count.
+fn count_per_node<'a>(
+    ctx: &'a Ctx<'a>,
+    source: &'a NodeSource,
+    node: Slot,
+    labels: &'a [Arc<str>],
+    x: &'a Expand,
+    count: Slot,
+    row: Row,
+) -> RowIter<'a> {
+    let g = ctx.graph;
+    let tests = |labels: &[Arc<str>]| -> Option<Vec<LabelTest>> {
+        labels
+            .iter()
+            .map(|l| g.sym(l).map(|s| g.label_test(s)))
+            .collect()
+    };
+    let (Some(node_tests), Some(to_tests)) = (tests(labels), tests(&x.to_filter.labels)) else {
+        return Box::new(std::iter::empty());
+    };
+    let ty = match x.types.as_slice() {
+        [] => None,
+        [one] => match g.sym(one) {
+            Some(sym) => Some(sym),
+            None => return Box::new(std::iter::empty()),
+        },
+        _ => return Box::new(std::iter::empty()),
+    };
+    let nodes: Box<dyn Iterator<Item = NodeId> + 'a> = match source {
+        NodeSource::Label(l) => Box::new(g.nodes_with_label(l)),
+        _ => Box::new(g.node_ids()),
+    };
+    let direction = x.direction;
+    Box::new(nodes.filter_map(move |n| {
+        if let Err(e) = ctx.guard.tick() {
+            return Some(Err(e));
+        }
+        if !node_tests.iter().all(|t| g.passes(n, *t)) {
+            return None;
+        }
+        let c = match ty {
+            Some(sym) if to_tests.is_empty() => g.typed_degree(n, direction, sym),
+            _ => g
+                .edges_at(n, direction, ty)
+                .filter(|(_, other)| to_tests.iter().all(|t| g.passes(*other, *t)))
+                .count(),
+        };
+        if c == 0 {
+            return None;
+        }
+        let mut out = row.clone();
+        out[node] = Value::Node(n);
+        out[count] = Value::Int(i64::try_from(c).unwrap_or(i64::MAX));
+        Some(Ok(out))
+    }))
+}
+
+/// The rows of `Op::CountPerType` extending `row`: one per relationship
+/// type in use (of `types`, when given) with one relationship and the count.
+fn count_per_type(
+    ctx: &Ctx<'_>,
+    rel: Slot,
+    types: &[Arc<str>],
+    count: Slot,
+    row: Row,
+) -> Vec<Result<Row, QueryError>> {
+    let g = ctx.graph;
+    g.edge_types()
+        .filter(|(t, _)| types.is_empty() || types.iter().any(|w| **w == **t))
+        .filter_map(|(t, n)| {
+            let first = g.edges_with_type(t).next()?;
+            let mut out = row.clone();
+            out[rel] = Value::Relationship(first);
+            out[count] = Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+            Some(Ok(out))
+        })
+        .collect()
 }

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::graph::{EdgeId, Graph, NodeId, Sym};
+use crate::graph::{Direction, EdgeId, Graph, LabelTest, NodeId, Sym};
 use crate::query::error::QueryError;
 use crate::query::plan::{
     EntityFilter, Expand, Expr, NodeSource, PathParts, PatternPlan, Shortest, Slot, Step,
@@ -63,6 +63,8 @@ struct Frame {
 #[derive(Default)]
 struct Keys {
     labels: Vec<Sym>,
+    /// The labels as checks on the dense label masks.
+    tests: Vec<LabelTest>,
     keys: Vec<Sym>,
     /// A label or key the graph has never seen: nothing can match.
     dead: bool,
@@ -76,9 +78,15 @@ impl Keys {
             dead |= sym.is_none();
             sym
         };
-        let labels = labels.iter().filter_map(|l| resolve(l)).collect();
+        let labels: Vec<Sym> = labels.iter().filter_map(|l| resolve(l)).collect();
         let keys = keys.iter().filter_map(|(k, _)| resolve(k)).collect();
-        Keys { labels, keys, dead }
+        let tests = labels.iter().map(|l| graph.label_test(*l)).collect();
+        Keys {
+            labels,
+            tests,
+            keys,
+            dead,
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -106,7 +114,8 @@ pub struct Matcher<'a> {
     found: bool,
     done: bool,
     charged: usize,
-    edge_cache: RefCell<HashMap<(usize, NodeId), EdgeList>>,
+    edge_cache: RefCell<HashMap<(usize, NodeId, u32), EdgeList>>,
+    exists_from: Option<usize>,
 }
 
 impl<'a> Matcher<'a> {
@@ -135,7 +144,15 @@ impl<'a> Matcher<'a> {
             done: false,
             charged: 0,
             edge_cache: RefCell::new(HashMap::new()),
+            exists_from: None,
         }
+    }
+
+    /// Makes the steps from `first` on stop at their first match (they
+    /// bind nothing anybody reads; see `Op::Match::exists_from`).
+    pub fn existential_from(mut self, first: Option<usize>) -> Matcher<'a> {
+        self.exists_from = first;
+        self
     }
 
     fn push_frame(&mut self) -> Result<(), QueryError> {
@@ -187,6 +204,9 @@ impl<'a> Matcher<'a> {
                             _ => Vec::new(),
                         },
                         NodeSource::Label(l) => g.nodes_with_label(l).collect(),
+                        NodeSource::NamePrefix(p) => g
+                            .nodes_with_name_prefix(p)
+                            .unwrap_or_else(|| g.node_ids().collect()),
                         NodeSource::All => g.node_ids().collect(),
                     }
                 };
@@ -226,10 +246,17 @@ impl<'a> Matcher<'a> {
                     Value::Node(id) if !nulls => Some(*id),
                     _ => None,
                 };
+                // The one node the expansion must reach, when known: bound
+                // before the step, or the only node with the given name.
+                let target = match (&self.row[x.to], &targets) {
+                    (Value::Node(n), _) if x.to_bound => Some(*n),
+                    (_, Some(t)) if !x.to_bound && t.len() == 1 => t.first().copied(),
+                    _ => None,
+                };
                 let candidates = match (from, x.range) {
                     (None, Some(_)) => Candidates::Chains(Vec::new()),
                     (None, None) => Candidates::Edges(Rc::new(Vec::new())),
-                    (Some(from), None) => Candidates::Edges(self.cached_edges(from, x)),
+                    (Some(from), None) => Candidates::Edges(self.cached_edges(from, x, target)),
                     (Some(from), Some((min, max))) => {
                         Candidates::Chains(self.chains(from, x, &rel_keys, &props, min, max)?)
                     }
@@ -267,20 +294,60 @@ impl<'a> Matcher<'a> {
     }
 
     /// The edges at `from`, remembered per step: a hub is reached again and
-    /// again, and walking its whole adjacency list (petgraph keeps one list
-    /// per direction, all types mixed) is the cost, even when few edges
-    /// of the wanted type come out.
-    fn cached_edges(&self, from: NodeId, x: &Expand) -> EdgeList {
-        let key = (std::ptr::from_ref(x) as usize, from);
+    /// again, and walking its whole adjacency list is the cost, even when
+    /// few edges of the wanted type come out. With a `target`, only the
+    /// edges that reach it, found from whichever end has fewer edges.
+    fn cached_edges(&self, from: NodeId, x: &Expand, target: Option<NodeId>) -> EdgeList {
+        let key = (
+            std::ptr::from_ref(x) as usize,
+            from,
+            target.map_or(u32::MAX, |t| t.0),
+        );
         if let Some(hit) = self.edge_cache.borrow().get(&key) {
             return hit.clone();
         }
-        let edges = Rc::new(self.edges(from, x));
+        let edges = Rc::new(match target {
+            Some(t) => self.edges_between(from, t, x),
+            None => self.edges(from, x),
+        });
         let mut cache = self.edge_cache.borrow_mut();
         if cache.len() < EDGE_CACHE {
             cache.insert(key, edges.clone());
         }
         edges
+    }
+
+    /// The edges the expansion may follow from `from` that reach `to`.
+    fn edges_between(&self, from: NodeId, to: NodeId, x: &Expand) -> Vec<(EdgeId, NodeId)> {
+        let g = self.ctx.graph;
+        if let [one] = x.types.as_slice()
+            && let Some(sym) = g.sym(one)
+        {
+            let back = match x.direction {
+                Direction::Outgoing => Direction::Incoming,
+                Direction::Incoming => Direction::Outgoing,
+                Direction::Both => Direction::Both,
+            };
+            // Both directions: counted without walking for self-loops.
+            let degree = |n: NodeId, d: Direction| match d {
+                Direction::Both => {
+                    g.typed_degree(n, Direction::Outgoing, sym)
+                        + g.typed_degree(n, Direction::Incoming, sym)
+                }
+                d => g.typed_degree(n, d, sym),
+            };
+            if degree(to, back) < degree(from, x.direction) {
+                return g
+                    .edges_at(to, back, Some(sym))
+                    .filter(|(_, other)| *other == from)
+                    .map(|(e, _)| (e, to))
+                    .collect();
+            }
+        }
+        self.edges(from, x)
+            .into_iter()
+            .filter(|(_, other)| *other == to)
+            .collect()
     }
 
     /// The edges at `from` that the expansion may follow (type by index).
@@ -331,7 +398,11 @@ impl<'a> Matcher<'a> {
         if keys.dead {
             return false;
         }
-        let Some(node) = self.ctx.graph.node(n) else {
+        let g = self.ctx.graph;
+        if keys.keys.is_empty() {
+            return keys.tests.iter().all(|t| g.passes(n, *t));
+        }
+        let Some(node) = g.node(n) else {
             return false;
         };
         let props = node.properties();
@@ -522,9 +593,9 @@ impl<'a> Matcher<'a> {
     ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
         let mut backward = forward.clone();
         backward.direction = match forward.direction {
-            crate::graph::Direction::Outgoing => crate::graph::Direction::Incoming,
-            crate::graph::Direction::Incoming => crate::graph::Direction::Outgoing,
-            crate::graph::Direction::Both => crate::graph::Direction::Both,
+            Direction::Outgoing => Direction::Incoming,
+            Direction::Incoming => Direction::Outgoing,
+            Direction::Both => Direction::Both,
         };
         // Each side: node -> the edge and node it was reached from.
         let mut seen_f: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(a, None)]);
@@ -695,6 +766,11 @@ impl<'a> Matcher<'a> {
                 if self.stack.len() == self.steps.len() {
                     self.bind_paths();
                     if let Some(row) = self.accept()? {
+                        if let Some(first) = self.exists_from {
+                            while self.stack.len() > first {
+                                self.pop_frame();
+                            }
+                        }
                         return Ok(Some(row));
                     }
                 } else {

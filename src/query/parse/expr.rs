@@ -674,7 +674,8 @@ impl P {
     /// `(`: a pattern predicate (where allowed) or a parenthesized
     /// expression.
     fn paren_or_pattern<'a>(&self, i: &'a str, start: usize) -> PResult<'a, Expr> {
-        if self.patterns.get() {
+        let at = self.off(i);
+        if self.patterns.get() && !self.not_patterns.borrow().contains(&at) {
             match self.path_pattern(i) {
                 Ok((rest, p)) if !p.steps.is_empty() => {
                     let span = self.span_from(start, rest);
@@ -684,7 +685,9 @@ impl P {
                     ));
                 }
                 Err(e @ nom::Err::Failure(_)) => return Err(e),
-                _ => {}
+                _ => {
+                    self.not_patterns.borrow_mut().insert(at);
+                }
             }
         }
         let (i, _) = self.sym(i, "(")?;

@@ -7,6 +7,7 @@
 //! unterminated string) are raised directly as hard errors.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 
 use nom::IResult;
 use nom::error::{ErrorKind as NomErrorKind, ParseError};
@@ -65,6 +66,10 @@ pub(crate) struct P {
     /// Whether a relationship pattern may stand as a boolean expression
     /// (inside `WHERE` and `exists(...)` only, as the TCK requires).
     pub patterns: Cell<bool>,
+    /// Offsets where a pattern predicate was tried and did not parse: a
+    /// `(` nested in `(` would otherwise be tried both as a pattern and as
+    /// an expression at every level, in time exponential in the depth.
+    pub not_patterns: RefCell<HashSet<usize>>,
     /// An offset where failures are summarised by one label already
     /// recorded (e.g. "an expression" rather than each kind of atom).
     quiet_at: Cell<Option<usize>>,
@@ -104,6 +109,7 @@ impl P {
             depth: Cell::new(0),
             furthest: RefCell::new(Furthest::default()),
             patterns: Cell::new(false),
+            not_patterns: RefCell::new(HashSet::new()),
             quiet_at: Cell::new(None),
             stack_base: stack_address(),
             stack_budget,

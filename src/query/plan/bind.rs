@@ -55,10 +55,12 @@ pub fn plan_statement(
     let q = &statement.query;
     let mut parts = Vec::new();
     let mut union_all = Vec::new();
-    let (first, columns) = Binder::new(src, graph).single(&q.first)?;
+    let (mut first, columns) = Binder::new(src, graph).single(&q.first)?;
+    super::optimize::optimize(&mut first);
     parts.push(first);
     for u in &q.unions {
-        let (part, cols) = Binder::new(src, graph).single(&u.query)?;
+        let (mut part, cols) = Binder::new(src, graph).single(&u.query)?;
+        super::optimize::optimize(&mut part);
         if cols != columns {
             return Err(err(
                 ErrorCode::InvalidClauseComposition,
@@ -488,6 +490,7 @@ impl<'s> Binder<'s> {
             optional: m.optional,
             new_slots,
             span: m.span,
+            exists_from: None,
         });
         Ok(())
     }

@@ -67,13 +67,52 @@ fn op_line(op: &Op, names: &[String]) -> String {
     };
     match op {
         Op::Match {
-            optional, filter, ..
+            optional,
+            filter,
+            exists_from,
+            ..
         } => {
             let mut s = String::from(if *optional { "OptionalMatch" } else { "Match" });
             if let Some(f) = filter {
                 let _ = write!(s, " WHERE {}", expr(f, names));
             }
+            if let Some(k) = exists_from {
+                let _ = write!(s, " (steps from {} only need to exist)", k + 1);
+            }
             s
+        }
+        Op::CountPerNode {
+            source,
+            node,
+            labels,
+            expand,
+            count,
+        } => {
+            let scan = match source {
+                NodeSource::Label(l) => format!("label :{l}"),
+                _ => "all nodes".to_string(),
+            };
+            let step = step_line(&Step::Expand(expand.clone()), names);
+            let n = name(names, *node);
+            let c = name(names, *count);
+            let labels: String = labels.iter().map(|l| format!(":{l}")).collect();
+            format!("CountPerNode ({n}{labels}) by {scan}, {c} = matches of {step}")
+        }
+        Op::CountPerType { rel, types, count } => {
+            let which = if types.is_empty() {
+                "every type".to_string()
+            } else {
+                types
+                    .iter()
+                    .map(|t| format!(":{t}"))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            };
+            format!(
+                "CountPerType ({}) from the type counts of {which} into {}",
+                name(names, *rel),
+                name(names, *count)
+            )
         }
         Op::Filter(e) => format!("Filter {}", expr(e, names)),
         Op::Unwind { expr: e, slot } => {
@@ -212,6 +251,9 @@ fn step_line(step: &Step, names: &[String]) -> String {
                     format!("NodeByNameIndex ({n}{f}) name = {}", expr(e, names))
                 }
                 NodeSource::Label(l) => format!("NodeByLabelScan ({n}{f}) :{l}"),
+                NodeSource::NamePrefix(p) => {
+                    format!("NodeByNamePrefix ({n}{f}) name STARTS WITH {p:?}")
+                }
                 NodeSource::All => format!("AllNodesScan ({n}{f})"),
             }
         }

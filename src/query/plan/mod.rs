@@ -12,6 +12,7 @@
 
 mod bind;
 mod explain;
+mod optimize;
 mod pattern;
 
 use std::sync::Arc;
@@ -82,6 +83,36 @@ pub enum Op {
         new_slots: Vec<Slot>,
         /// Where the clause is written.
         span: Span,
+        /// The first step from which on the steps bind only variables that
+        /// nothing after the clause reads, where duplicate rows do not
+        /// matter: those steps stop at their first match.
+        exists_from: Option<usize>,
+    },
+    /// `MATCH (a)-[r]-(b)` whose rows only feed counts grouped by `a`: one
+    /// row per node with a match, holding the node and, in `count`, how
+    /// many relationships match at it (read from the adjacency lists).
+    CountPerNode {
+        /// Where the nodes come from (a label scan or all nodes).
+        source: NodeSource,
+        /// The node's slot.
+        node: Slot,
+        /// Labels the node must carry.
+        labels: Vec<Arc<str>>,
+        /// The relationships counted at each node.
+        expand: Expand,
+        /// The slot that receives the count.
+        count: Slot,
+    },
+    /// `MATCH ()-[r]->()` whose rows only feed counts grouped by `type(r)`:
+    /// one row per relationship type, holding one relationship of the type
+    /// in `rel` and the number of relationships of the type in `count`.
+    CountPerType {
+        /// The slot of the relationship.
+        rel: Slot,
+        /// The types counted; empty for all.
+        types: Vec<Arc<str>>,
+        /// The slot that receives the count.
+        count: Slot,
     },
     /// `WHERE` after `WITH`: keeps rows whose predicate is true.
     Filter(Expr),
@@ -219,6 +250,10 @@ pub enum NodeSource {
     Name(Expr),
     /// Scan the nodes carrying this label.
     Label(Arc<str>),
+    /// Look up the names and aliases that start with this ASCII prefix
+    /// (ignoring case) in the name index; the clause's `WHERE`, which
+    /// asked for `n.name STARTS WITH prefix`, checks each exactly.
+    NamePrefix(Arc<str>),
     /// Scan every node.
     All,
 }

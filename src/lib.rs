@@ -10,6 +10,7 @@ pub mod cli;
 pub mod extract;
 pub mod files;
 pub mod graph;
+pub mod hash;
 pub mod interchange;
 pub mod lexicon;
 pub mod output;

@@ -2,6 +2,8 @@
 
 use indexmap::IndexSet;
 
+use crate::hash::FastBuild;
+
 /// An interned label, relationship type or property key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(u32);
@@ -16,7 +18,7 @@ impl Sym {
 /// A table that gives each distinct string one `Sym`, in first-seen order.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    strings: IndexSet<Box<str>>,
+    strings: IndexSet<Box<str>, FastBuild>,
 }
 
 impl Interner {

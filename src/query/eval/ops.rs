@@ -14,6 +14,7 @@ use crate::query::error::{ErrorCode, QueryError};
 use std::sync::Arc;
 
 use crate::graph::{LabelTest, NodeId};
+use crate::hash::FastBuild;
 use crate::query::plan::{AggregateCall, Expand, Expr, NodeSource, Op, Slot};
 use crate::query::value::{HashKey, Value};
 use crate::span::Span;
@@ -115,7 +116,7 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
             Ok(row)
         })),
         Op::Distinct { slots } => {
-            let mut seen = HashSet::new();
+            let mut seen: HashSet<Vec<HashKey>, FastBuild> = HashSet::default();
             Box::new(input.filter_map(move |row| match row {
                 Ok(row) => {
                     let key: Vec<_> = slots.iter().map(|&s| row[s].hash_key()).collect();
@@ -197,17 +198,21 @@ fn aggregate<'a>(
     aggregates: &'a [AggregateCall],
     items: &'a [(Expr, usize)],
 ) -> Result<Vec<Row>, QueryError> {
-    let mut groups: IndexMap<Vec<HashKey>, Group> = IndexMap::new();
+    let mut groups: IndexMap<Vec<HashKey>, Group, FastBuild> = IndexMap::default();
+    // The key and the arguments of one row, reused from row to row: a key
+    // is only copied when it starts a new group.
+    let mut key = Vec::with_capacity(keys.len());
+    let mut args = Vec::with_capacity(aggregates.len());
     for row in input {
         let mut row = row?;
         ctx.guard.tick()?;
-        let mut key = Vec::with_capacity(keys.len());
+        key.clear();
         for (e, slot) in keys {
             let v = ctx.eval(e, &row)?;
             key.push(v.hash_key());
             row[*slot] = v;
         }
-        let mut args = Vec::with_capacity(aggregates.len());
+        args.clear();
         for call in aggregates {
             args.push(match &call.arg {
                 Some(e) => ctx.eval(e, &row)?,
@@ -215,15 +220,16 @@ fn aggregate<'a>(
                 None => Value::Bool(true),
             });
         }
-        let group = match groups.entry(key) {
-            indexmap::map::Entry::Occupied(o) => o.into_mut(),
-            indexmap::map::Entry::Vacant(v) => {
+        let group = match groups.get_index_of(key.as_slice()) {
+            Some(i) => &mut groups[i],
+            None => {
                 ctx.guard.charge(row.len())?;
                 let accumulators = new_accumulators(ctx, aggregates, &row)?;
-                v.insert(Group { row, accumulators })
+                let (i, _) = groups.insert_full(key.clone(), Group { row, accumulators });
+                &mut groups[i]
             }
         };
-        for (acc, arg) in group.accumulators.iter_mut().zip(args) {
+        for (acc, arg) in group.accumulators.iter_mut().zip(args.drain(..)) {
             acc.update(arg)?;
         }
     }
@@ -266,6 +272,45 @@ fn new_accumulators(
         .collect()
 }
 
+/// A sort key with, for a string, its first 16 bytes as a number: most
+/// comparisons then end on two integers in the key itself, without
+/// following the strings' pointers (scattered over the heap).
+struct SortKey {
+    value: Value,
+    /// The string's first 16 bytes, big-endian, zero-padded.
+    prefix: u128,
+}
+
+impl SortKey {
+    fn new(value: Value) -> SortKey {
+        let prefix = match &value {
+            Value::String(s) => {
+                let mut bytes = [0u8; 16];
+                let head = &s.as_bytes()[..s.len().min(16)];
+                bytes[..head.len()].copy_from_slice(head);
+                u128::from_be_bytes(bytes)
+            }
+            _ => 0,
+        };
+        SortKey { value, prefix }
+    }
+
+    /// `Value::order`, by the prefixes where they decide it.
+    fn order(&self, other: &SortKey) -> Ordering {
+        if let (Value::String(a), Value::String(b)) = (&self.value, &other.value) {
+            let by_prefix = self.prefix.cmp(&other.prefix);
+            if by_prefix != Ordering::Equal {
+                return by_prefix;
+            }
+            if a.len() <= 16 && b.len() <= 16 {
+                // Equal padded prefixes: one is the other plus NUL bytes.
+                return a.len().cmp(&b.len());
+            }
+        }
+        self.value.order(&other.value)
+    }
+}
+
 fn sort<'a>(
     ctx: &'a Ctx<'a>,
     input: RowIter<'a>,
@@ -276,7 +321,7 @@ fn sort<'a>(
         Some(e) => Some(count_arg(ctx, e, "LIMIT")?),
         None => None,
     };
-    let cmp = |a: &(Vec<Value>, Row), b: &(Vec<Value>, Row)| -> Ordering {
+    let cmp = |a: &(Vec<SortKey>, Row), b: &(Vec<SortKey>, Row)| -> Ordering {
         for ((x, y), (_, desc)) in a.0.iter().zip(&b.0).zip(keys) {
             let o = x.order(y);
             let o = if *desc { o.reverse() } else { o };
@@ -289,7 +334,7 @@ fn sort<'a>(
     // With a limit, keep at most about twice the rows asked for: whenever
     // the buffer fills, only its best `k` survive (a top-k in O(n log k)
     // time and O(k) memory).
-    let keep = |rows: &mut Vec<(Vec<Value>, Row)>, k: usize| {
+    let keep = |rows: &mut Vec<(Vec<SortKey>, Row)>, k: usize| {
         if k == 0 {
             rows.clear();
         } else if k < rows.len() {
@@ -297,14 +342,14 @@ fn sort<'a>(
             rows.truncate(k);
         }
     };
-    let mut rows: Vec<(Vec<Value>, Row)> = Vec::new();
+    let mut rows: Vec<(Vec<SortKey>, Row)> = Vec::new();
     let mut held = 0usize;
     for row in input {
         let row = row?;
         ctx.guard.tick()?;
         let mut k = Vec::with_capacity(keys.len());
         for (e, _) in keys {
-            k.push(ctx.eval(e, &row)?);
+            k.push(SortKey::new(ctx.eval(e, &row)?));
         }
         let size = row.len() + k.len();
         rows.push((k, row));

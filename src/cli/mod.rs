@@ -100,6 +100,10 @@ pub struct QueryArgs {
     /// Stop a statement that runs longer than this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Stop a statement whose rows, sorts, groups and lists would hold
+    /// more than this many megabytes (default 2048).
+    #[arg(long, value_name = "MB")]
+    pub memory_limit: Option<u64>,
     /// A query parameter, `name=JSON` (repeatable), read as `$name`.
     #[arg(long = "param", value_name = "NAME=JSON")]
     pub params: Vec<String>,

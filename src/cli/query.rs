@@ -33,7 +33,9 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
         timeout: args
             .timeout
             .and_then(|s| Duration::try_from_secs_f64(s).ok()),
-        memory_budget: Some(MEMORY_BUDGET),
+        memory_budget: Some(args.memory_limit.map_or(MEMORY_BUDGET, |mb| {
+            usize::try_from(mb << 20).unwrap_or(usize::MAX)
+        })),
         ..RunOptions::default()
     };
     for p in &args.params {

@@ -300,8 +300,9 @@ pub fn check_static(name: &str, types: &[Option<ValueType>]) -> Result<(), Query
             return Err(error(
                 ErrorCode::InvalidArgumentType,
                 format!(
-                    "{}() does not accept a {} as argument {}",
+                    "{}() does not accept {} {} as argument {}",
                     s.name,
+                    article(type_word(*t)),
                     type_word(*t),
                     i + 1
                 ),
@@ -383,17 +384,28 @@ fn arity_text(min: usize, max: usize) -> String {
     }
 }
 
+/// "an" before a vowel, else "a".
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// A short description of a value for error messages: its type, and the
 /// value itself when it is short.
 fn describe(v: &Value) -> String {
     match v {
-        Value::Node(_) | Value::Relationship(_) | Value::Path(_) => format!("a {}", v.type_name()),
+        Value::Node(_) | Value::Relationship(_) | Value::Path(_) => {
+            format!("{} {}", article(v.type_name()), v.type_name())
+        }
         _ => {
             let text = v.to_string();
             if text.chars().count() <= 40 {
                 format!("the {} {text}", v.type_name())
             } else {
-                format!("a {}", v.type_name())
+                format!("{} {}", article(v.type_name()), v.type_name())
             }
         }
     }

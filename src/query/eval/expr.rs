@@ -86,6 +86,12 @@ impl Ctx<'_> {
                 }
             }
             Expr::Binary(op, a, b) => self.binary(*op, a, b, row),
+            Expr::Located(span, inner) => self.eval(inner, row).map_err(|mut e| {
+                if e.span == Span::default() {
+                    e.span = *span;
+                }
+                e
+            }),
             Expr::IsNull(inner, negated) => {
                 let v = self.eval(inner, row)?;
                 Ok(Value::Bool(matches!(v, Value::Null) != *negated))
@@ -114,6 +120,14 @@ impl Ctx<'_> {
                 {
                     return Ok(Value::String(t.clone()));
                 }
+                // A range is checked against the memory budget before it is made.
+                let range_len = if name == "range" {
+                    range_len(&values)
+                } else {
+                    0
+                };
+                self.guard.charge(range_len)?;
+                self.guard.release(range_len);
                 if READS_ENTITY.contains(&name.as_str()) {
                     for v in &values {
                         self.check_exists(v)?;
@@ -163,6 +177,8 @@ impl Ctx<'_> {
                 };
                 let mut local = row.clone();
                 let mut out = Vec::with_capacity(items.len());
+                // The list being built counts against the memory budget.
+                let mut held = 0;
                 for item in items {
                     self.guard.tick()?;
                     local[*slot] = item;
@@ -171,11 +187,16 @@ impl Ctx<'_> {
                     {
                         continue;
                     }
-                    out.push(match map {
+                    let v = match map {
                         Some(m) => self.eval(m, &local)?,
                         None => std::mem::replace(&mut local[*slot], Value::Null),
-                    });
+                    };
+                    let w = super::weight(&v);
+                    self.guard.charge(w)?;
+                    held += w;
+                    out.push(v);
                 }
+                self.guard.release(held);
                 Ok(Value::List(out))
             }
             Expr::Quantified {
@@ -551,4 +572,23 @@ fn slice(list: Value, from: Option<Value>, to: Option<Value>) -> Result<Value, Q
             .take((b - a) as usize)
             .collect(),
     ))
+}
+
+/// How many items `range(start, end[, step])` makes (0 for bad arguments,
+/// which the function itself reports).
+fn range_len(args: &[Value]) -> usize {
+    let step = match args.get(2) {
+        None | Some(Value::Null) => 1,
+        Some(Value::Int(s)) => *s,
+        Some(_) => return 0,
+    };
+    let (Some(Value::Int(start)), Some(Value::Int(end))) = (args.first(), args.get(1)) else {
+        return 0;
+    };
+    let span = i128::from(*end) - i128::from(*start);
+    let step = i128::from(step);
+    if step == 0 || (span != 0 && (span > 0) != (step > 0)) {
+        return 0;
+    }
+    usize::try_from(span / step + 1).unwrap_or(usize::MAX)
 }

@@ -35,6 +35,27 @@ pub use ops::RowIter;
 /// One row: a value per slot.
 pub type Row = Vec<Value>;
 
+/// How many values `v` holds, counting the items of lists and maps two
+/// levels deep: what the memory budget charges for a value kept.
+fn weight(v: &Value) -> usize {
+    fn inner(v: &Value, depth: u8) -> usize {
+        let nested = |items: &mut dyn Iterator<Item = &Value>| -> usize {
+            if depth == 0 {
+                0
+            } else {
+                items.map(|x| inner(x, depth - 1)).sum()
+            }
+        };
+        match v {
+            Value::List(items) => 1 + items.len() + nested(&mut items.iter()),
+            Value::Map(m) => 1 + m.len() + nested(&mut m.values()),
+            Value::Path(p) => 1 + p.nodes.len() + p.relationships.len(),
+            _ => 1,
+        }
+    }
+    inner(v, 1)
+}
+
 /// The limits a statement runs under: cancellation, a deadline and a
 /// memory budget. Checked in every loop that may run long.
 #[derive(Debug)]

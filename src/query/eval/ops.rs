@@ -203,6 +203,17 @@ fn aggregate<'a>(
     // is only copied when it starts a new group.
     let mut key = Vec::with_capacity(keys.len());
     let mut args = Vec::with_capacity(aggregates.len());
+    // The values that `collect` and the like keep, charged to the budget.
+    let keeps: Vec<bool> = aggregates
+        .iter()
+        .map(|c| {
+            matches!(
+                c.name.as_str(),
+                "collect" | "stdev" | "stdevp" | "percentilecont" | "percentiledisc"
+            )
+        })
+        .collect();
+    let mut kept = 0usize;
     for row in input {
         let mut row = row?;
         ctx.guard.tick()?;
@@ -229,10 +240,21 @@ fn aggregate<'a>(
                 &mut groups[i]
             }
         };
-        for (acc, arg) in group.accumulators.iter_mut().zip(args.drain(..)) {
+        for ((acc, arg), keeps) in group
+            .accumulators
+            .iter_mut()
+            .zip(args.drain(..))
+            .zip(&keeps)
+        {
+            if *keeps && !matches!(arg, Value::Null) {
+                let w = super::weight(&arg);
+                ctx.guard.charge(w)?;
+                kept += w;
+            }
             acc.update(arg)?;
         }
     }
+    ctx.guard.release(kept);
     // Aggregating nothing without grouping keys still makes one row
     // (`count(*)` is 0, `collect` is []).
     if groups.is_empty() && keys.is_empty() {

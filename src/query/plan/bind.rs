@@ -1263,7 +1263,12 @@ impl<'s> Binder<'s> {
                     ast::UnaryOp::Neg => UnaryOp::Neg,
                     ast::UnaryOp::Plus => UnaryOp::Plus,
                 };
-                Expr::Unary(op, Box::new(x))
+                let node = Expr::Unary(op, Box::new(x));
+                if op == UnaryOp::Neg {
+                    Expr::Located(e.span, Box::new(node))
+                } else {
+                    node
+                }
             }
             K::Binary { op, lhs, rhs } => {
                 let a = self.expr(lhs)?;
@@ -1273,7 +1278,20 @@ impl<'s> Binder<'s> {
                     self.check_boolean(&a, lhs.span)?;
                     self.check_boolean(&b, rhs.span)?;
                 }
-                Expr::Binary(op, Box::new(a), Box::new(b))
+                let node = Expr::Binary(op, Box::new(a), Box::new(b));
+                if matches!(
+                    op,
+                    BinaryOp::Add
+                        | BinaryOp::Sub
+                        | BinaryOp::Mul
+                        | BinaryOp::Div
+                        | BinaryOp::Rem
+                        | BinaryOp::Pow
+                ) {
+                    Expr::Located(e.span, Box::new(node))
+                } else {
+                    node
+                }
             }
             K::IsNull { expr, negated } => Expr::IsNull(Box::new(self.expr(expr)?), *negated),
             K::Case {
@@ -1693,9 +1711,11 @@ fn is_constant(e: &Expr, local: &mut Vec<Slot>) -> bool {
         | Expr::ExistsQuery(_)
         | Expr::MapProjection(..) => false,
         Expr::Slot(s) => local.contains(s),
-        Expr::Property(a, _) | Expr::Unary(_, a) | Expr::IsNull(a, _) | Expr::HasLabels(a, _) => {
-            is_constant(a, local)
-        }
+        Expr::Property(a, _)
+        | Expr::Unary(_, a)
+        | Expr::IsNull(a, _)
+        | Expr::HasLabels(a, _)
+        | Expr::Located(_, a) => is_constant(a, local),
         Expr::Index(a, b) | Expr::Binary(_, a, b) => is_constant(a, local) && is_constant(b, local),
         Expr::Slice(a, b, c) => {
             is_constant(a, local)
@@ -1755,7 +1775,9 @@ fn contains_volatile(e: &Expr) -> bool {
     match e {
         Expr::Call { name, args, .. } => name == "rand" || args.iter().any(contains_volatile),
         Expr::Binary(_, a, b) => contains_volatile(a) || contains_volatile(b),
-        Expr::Unary(_, a) | Expr::Property(a, _) | Expr::IsNull(a, _) => contains_volatile(a),
+        Expr::Unary(_, a) | Expr::Property(a, _) | Expr::IsNull(a, _) | Expr::Located(_, a) => {
+            contains_volatile(a)
+        }
         Expr::List(items) => items.iter().any(contains_volatile),
         _ => false,
     }

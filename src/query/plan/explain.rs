@@ -387,6 +387,7 @@ pub fn expr(e: &Expr, names: &[String]) -> String {
         Expr::Binary(op, a, b) => {
             format!("({} {} {})", expr(a, names), binop(*op), expr(b, names))
         }
+        Expr::Located(_, inner) => expr(inner, names),
         Expr::IsNull(inner, negated) => format!(
             "{} IS {}NULL",
             expr(inner, names),

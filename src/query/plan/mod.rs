@@ -556,6 +556,9 @@ pub enum Expr {
     ExistsQuery(Vec<Op>),
     /// `n {.name, .*, k: v}`.
     MapProjection(Box<Expr>, Vec<MapItem>),
+    /// Arithmetic with where it is written, so that an overflow or a
+    /// division by zero points at it rather than at the statement.
+    Located(Span, Box<Expr>),
 }
 
 /// An item of a map projection.

@@ -48,7 +48,9 @@ impl Uses {
             Expr::Slot(s) => {
                 self.slots.insert(*s);
             }
-            Expr::Property(e, _) | Expr::Unary(_, e) | Expr::IsNull(e, _) => self.expr(e),
+            Expr::Property(e, _) | Expr::Unary(_, e) | Expr::IsNull(e, _) | Expr::Located(_, e) => {
+                self.expr(e)
+            }
             Expr::HasLabels(e, _) => self.expr(e),
             Expr::Index(a, b) | Expr::Binary(_, a, b) => {
                 self.expr(a);
@@ -411,7 +413,9 @@ fn only_typed(e: &Expr, r: Slot) -> bool {
 /// empty for the others (which then count as reading `r` plainly).
 fn children(e: &Expr) -> Vec<&Expr> {
     match e {
-        Expr::Property(e, _) | Expr::Unary(_, e) | Expr::IsNull(e, _) => vec![e],
+        Expr::Property(e, _) | Expr::Unary(_, e) | Expr::IsNull(e, _) | Expr::Located(_, e) => {
+            vec![e]
+        }
         Expr::Index(a, b) | Expr::Binary(_, a, b) => vec![a, b],
         Expr::List(items) => items.iter().collect(),
         Expr::Call { args, .. } => args.iter().collect(),

@@ -582,17 +582,17 @@ fn scenes_skip_ids_that_name_nothing() {
 #[test]
 fn scenes_collect_nodes_edges_and_paths_anywhere_in_a_result() {
     let g = seed();
-    let path = Value::Path(GraphPath {
+    let path = Value::Path(Box::new(GraphPath {
         nodes: vec![NodeId(1), NodeId(4)],
         relationships: vec![EdgeId(11)],
-    });
+    }));
     let mut map = IndexMap::new();
     map.insert("who".into(), Value::Node(NodeId(7)));
     map.insert("n".into(), Value::Int(3));
     let rows = vec![
         vec![path, Value::String("text".into())],
         vec![
-            Value::List(vec![Value::Map(map), Value::Relationship(EdgeId(0))]),
+            Value::List(vec![Value::Map(map.into()), Value::Relationship(EdgeId(0))]),
             Value::Null,
         ],
         // An id the graph does not have (a deleted node) is left out.

@@ -122,7 +122,8 @@ fn from_json(json: serde_json::Value) -> Value {
         serde_json::Value::Object(map) => Value::Map(
             map.into_iter()
                 .map(|(k, v)| (Arc::from(k), from_json(v)))
-                .collect::<IndexMap<_, _>>(),
+                .collect::<IndexMap<_, _>>()
+                .into(),
         ),
     }
 }

@@ -304,10 +304,10 @@ mod tests {
                 )],
             )
             .unwrap();
-        let path = Value::Path(Path {
+        let path = Value::Path(Box::new(Path {
             nodes: vec![noda, hu],
             relationships: vec![met],
-        });
+        }));
         (g, Value::Node(hu), Value::Relationship(met), path)
     }
 
@@ -328,7 +328,7 @@ mod tests {
             Value::Float(f64::INFINITY),
             Value::Float(f64::NEG_INFINITY),
             Value::from("tab\there \"q\" é"),
-            Value::Map(m),
+            Value::Map(m.into()),
             Value::Date(PartialDate::parse("2011-12").unwrap()),
         ]);
         expect![[r#"[null,true,-7,1.0,0.1,1e300,NaN,Infinity,-Infinity,"tab\there \"q\" é",{"map":{"k":1,"q\"":1.0}},{"date":"2011-12"}]"#]]

@@ -288,10 +288,10 @@ mod tests {
             cell(&g, &Value::Relationship(met)),
             "[:MET {date: 2011-12}]"
         );
-        let path = Value::Path(Path {
+        let path = Value::Path(Box::new(Path {
             nodes: vec![noda, hu],
             relationships: vec![met],
-        });
+        }));
         assert_eq!(
             cell(&g, &path),
             r#"(:Person:Official {name: "Yoshihiko Noda"})<-[:MET {date: 2011-12}]-(:Person {name: "Hu Jintao"})"#
@@ -302,7 +302,7 @@ mod tests {
             Value::from("s"),
             Value::Null,
             Value::Float(2.0),
-            Value::Map(m),
+            Value::Map(m.into()),
         ]);
         assert_eq!(cell(&g, &v), r#"["s", null, 2.0, {`a b`: "x\"y"}]"#);
         assert_eq!(cell(&g, &Value::from("plain")), "plain");

@@ -428,8 +428,8 @@ fn dispatch(name: &str, args: Vec<Value>, graph: &Graph) -> Result<Value, QueryE
         }
         "type" => Value::string(edge_of(graph, &a)?.edge_type()),
         "properties" => match a {
-            Value::Map(m) => Value::Map(m),
-            entity => Value::Map(entity_properties(graph, &entity)?),
+            Value::Map(m) => Value::Map(m.into()),
+            entity => Value::Map(Box::new(entity_properties(graph, &entity)?)),
         },
         "keys" => match a {
             Value::Map(m) => Value::List(m.keys().map(|k| Value::String(k.clone())).collect()),
@@ -965,10 +965,10 @@ mod tests {
             call("endNode", Value::Relationship(r)),
             format!("(#{})", b.0)
         );
-        let p = Value::Path(Path {
+        let p = Value::Path(Box::new(Path {
             nodes: vec![a, b],
             relationships: vec![r],
-        });
+        }));
         assert_eq!(call("length", p.clone()), "1");
         assert_eq!(
             call("nodes", p.clone()),
@@ -1000,7 +1000,7 @@ mod tests {
             ErrorCode::InvalidArgumentValue
         );
         assert_eq!(
-            code("toString", vec![Value::Map(IndexMap::new())]),
+            code("toString", vec![Value::Map(Box::default())]),
             ErrorCode::InvalidArgumentValue
         );
         let known = |t| check_static("properties", &[Some(t)]).map_err(|e| e.code);

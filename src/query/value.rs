@@ -37,14 +37,15 @@ pub enum Value {
     String(Arc<str>),
     /// An ordered list.
     List(Vec<Value>),
-    /// A map from keys to values, in insertion order.
-    Map(IndexMap<Arc<str>, Value>),
+    /// A map from keys to values, in insertion order (boxed, like a path,
+    /// so that a value, and with it every row, stays small).
+    Map(Box<IndexMap<Arc<str>, Value>>),
     /// A node of the graph, by id.
     Node(NodeId),
     /// A relationship of the graph, by id.
     Relationship(EdgeId),
     /// A path: nodes joined by relationships.
-    Path(Path),
+    Path(Box<Path>),
     /// A date known to the year, the month or the day.
     Date(PartialDate),
 }
@@ -340,7 +341,7 @@ impl Value {
             ),
             Value::Node(n) => HashKey::Node(*n),
             Value::Relationship(r) => HashKey::Relationship(*r),
-            Value::Path(p) => HashKey::Path(p.clone()),
+            Value::Path(p) => HashKey::Path((**p).clone()),
             Value::Date(d) => HashKey::Date(*d),
         }
     }
@@ -454,11 +455,11 @@ impl Value {
             PropertyValue::Float(f) => Value::Float(*f),
             PropertyValue::String(s) => Value::String(s.clone()),
             PropertyValue::List(l) => Value::List(l.iter().map(Value::from_property).collect()),
-            PropertyValue::Map(m) => Value::Map(
+            PropertyValue::Map(m) => Value::Map(Box::new(
                 m.iter()
                     .map(|(k, v)| (k.clone(), Value::from_property(v)))
                     .collect(),
-            ),
+            )),
             PropertyValue::Date(d) => Value::Date(*d),
         }
     }
@@ -820,12 +821,12 @@ mod tests {
     }
 
     fn map(entries: &[(&str, Value)]) -> Value {
-        Value::Map(
+        Value::Map(Box::new(
             entries
                 .iter()
                 .map(|(k, v)| (Arc::from(*k), v.clone()))
                 .collect(),
-        )
+        ))
     }
 
     const NAN: Value = Value::Float(f64::NAN);
@@ -908,12 +909,19 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_three_words() {
+        // Rows are vectors of values, copied and dropped once per row:
+        // maps and paths are boxed to keep every value this small.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
     fn order_by_sorts_types_as_the_tck_says() {
         use Value::*;
-        let path = Path(self::Path {
+        let path = Path(Box::new(self::Path {
             nodes: vec![NodeId(0), NodeId(1)],
             relationships: vec![EdgeId(0)],
-        });
+        }));
         let mut values = vec![
             Node(NodeId(0)),
             Relationship(EdgeId(0)),
@@ -1100,12 +1108,12 @@ mod tests {
                 prop_oneof![
                     prop::collection::vec(inner.clone(), 0..3).prop_map(Value::List),
                     prop::collection::vec(("[kl]", inner), 0..3).prop_map(|entries| {
-                        Value::Map(
+                        Value::Map(Box::new(
                             entries
                                 .into_iter()
                                 .map(|(k, v)| (Arc::from(k.as_str()), v))
                                 .collect(),
-                        )
+                        ))
                     }),
                 ]
             })

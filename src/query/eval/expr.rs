@@ -65,7 +65,7 @@ impl Ctx<'_> {
                 for (k, e) in entries {
                     map.insert(k.clone(), self.eval(e, row)?);
                 }
-                Ok(Value::Map(map))
+                Ok(Value::Map(Box::new(map)))
             }
             Expr::Unary(op, inner) => {
                 let v = self.eval(inner, row)?;
@@ -283,7 +283,7 @@ impl Ctx<'_> {
                     Value::Map(m) => m.clone(),
                     Value::Node(_) | Value::Relationship(_) => {
                         self.check_exists(&b)?;
-                        functions::entity_properties(self.graph, &b)?
+                        Box::new(functions::entity_properties(self.graph, &b)?)
                     }
                     other => {
                         return Err(type_error(
@@ -302,7 +302,7 @@ impl Ctx<'_> {
                             out.insert(k.clone(), props.get(k).cloned().unwrap_or(Value::Null));
                         }
                         MapItem::All => {
-                            for (k, v) in &props {
+                            for (k, v) in props.iter() {
                                 out.insert(k.clone(), v.clone());
                             }
                         }
@@ -311,7 +311,7 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                Ok(Value::Map(out))
+                Ok(Value::Map(Box::new(out)))
             }
         }
     }
@@ -332,7 +332,7 @@ impl Ctx<'_> {
                 _ => return Value::Null,
             }
         }
-        Value::Path(walk(self.graph, *start, &chain))
+        Value::Path(Box::new(walk(self.graph, *start, &chain)))
     }
 
     fn check_exists(&self, v: &Value) -> Result<(), QueryError> {

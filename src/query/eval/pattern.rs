@@ -730,7 +730,7 @@ impl<'a> Matcher<'a> {
                     let path = walk(self.ctx.graph, start, chain);
                     let rels = Value::List(chain.iter().map(|e| Value::Relationship(*e)).collect());
                     self.row[s.rel] = rels;
-                    self.row[s.path] = Value::Path(path);
+                    self.row[s.path] = Value::Path(Box::new(path));
                     return Ok(true);
                 }
                 _ => return Ok(false),

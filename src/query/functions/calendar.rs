@@ -190,7 +190,7 @@ fn date_from_map(m: &IndexMap<Arc<str>, Value>) -> Result<PartialDate, QueryErro
         }
         _ => None,
     };
-    date.ok_or_else(|| invalid(format!("{} is not a date", Value::Map(m.clone()))))
+    date.ok_or_else(|| invalid(format!("{} is not a date", Value::Map(Box::new(m.clone())))))
 }
 
 /// The fields of a date that property access reads (`d.year`, `d.week`,
@@ -332,12 +332,12 @@ mod tests {
         m.insert(Arc::from("month"), Value::Int(10));
         m.insert(Arc::from("day"), Value::Int(11));
         assert_eq!(
-            ok("date", vec![Value::Map(m.clone())]),
+            ok("date", vec![Value::Map(m.clone().into())]),
             "date('1984-10-11')"
         );
         m.insert(Arc::from("day"), Value::Int(32));
         assert_eq!(
-            code("date", vec![Value::Map(m)]),
+            code("date", vec![Value::Map(m.into())]),
             ErrorCode::InvalidArgumentValue
         );
         assert_eq!(
@@ -382,7 +382,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (Arc::from(*k), Value::Int(*v)))
                 .collect();
-            ok("date", vec![Value::Map(m)])
+            ok("date", vec![Value::Map(m.into())])
         };
         assert_eq!(
             map(&[("year", 1984), ("week", 10), ("dayOfWeek", 3)]),
@@ -406,7 +406,7 @@ mod tests {
                 Value::Date(PartialDate::parse(base).unwrap()),
             );
             m.extend(fields.iter().map(|(k, v)| (Arc::from(*k), Value::Int(*v))));
-            ok("date", vec![Value::Map(m)])
+            ok("date", vec![Value::Map(m.into())])
         };
         assert_eq!(select("1984-11-11", &[]), "date('1984-11-11')");
         assert_eq!(select("1984-11-11", &[("year", 28)]), "date('0028-11-11')");

@@ -428,7 +428,7 @@ fn dispatch(name: &str, args: Vec<Value>, graph: &Graph) -> Result<Value, QueryE
         }
         "type" => Value::string(edge_of(graph, &a)?.edge_type()),
         "properties" => match a {
-            Value::Map(m) => Value::Map(m.into()),
+            Value::Map(m) => Value::Map(m),
             entity => Value::Map(Box::new(entity_properties(graph, &entity)?)),
         },
         "keys" => match a {

@@ -10,6 +10,8 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
+use crate::hash::FastBuild;
+
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::value::{HashKey, Value, error};
 
@@ -30,7 +32,7 @@ use crate::query::value::{HashKey, Value, error};
 #[derive(Debug, Clone)]
 pub struct Accumulator {
     /// Keys of the values seen so far, when DISTINCT.
-    seen: Option<HashSet<HashKey>>,
+    seen: Option<HashSet<HashKey, FastBuild>>,
     state: State,
 }
 
@@ -152,7 +154,7 @@ impl Accumulator {
             }
         };
         Ok(Accumulator {
-            seen: distinct.then(HashSet::new),
+            seen: distinct.then(HashSet::default),
             state,
         })
     }

@@ -16,6 +16,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::graph::{Direction, EdgeId, Graph, LabelTest, NodeId, Sym};
+use crate::hash::FastBuild;
 use crate::query::error::QueryError;
 use crate::query::plan::{
     EntityFilter, Expand, Expr, NodeSource, PathParts, PatternPlan, Shortest, Slot, Step,
@@ -114,7 +115,7 @@ pub struct Matcher<'a> {
     found: bool,
     done: bool,
     charged: usize,
-    edge_cache: RefCell<HashMap<(usize, NodeId, u32), EdgeList>>,
+    edge_cache: RefCell<HashMap<(usize, NodeId, u32), EdgeList, FastBuild>>,
     exists_from: Option<usize>,
 }
 
@@ -143,7 +144,7 @@ impl<'a> Matcher<'a> {
             found: false,
             done: false,
             charged: 0,
-            edge_cache: RefCell::new(HashMap::new()),
+            edge_cache: RefCell::new(HashMap::default()),
             exists_from: None,
         }
     }

@@ -137,3 +137,20 @@ fn nested_parentheses_with_maps_in_where_parse_in_linear_attempts() {
     );
     parse_statement(&closed).expect("maps nested in parentheses parse");
 }
+
+// See: fuzz/artifacts/query_run/timeout-eb8df14e and
+// fuzz/artifacts/query_parse/timeout-bd9056ba (issue #7). `[x IN [x IN
+// ...` is tried as a comprehension and then as a list at every level, and
+// `({a: ({b: ...` as a pattern and then as an expression; each attempt
+// parsed everything inside again, in time exponential in the nesting.
+// Parsed expressions are now remembered by offset.
+#[test]
+fn nested_comprehensions_and_maps_parse_in_polynomial_time() {
+    use newsgraph::query::parse::parse_statement;
+    let lists = format!("RETURN {}1{}", "[x IN ".repeat(60), ", 2]".repeat(60));
+    parse_statement(&lists).expect("lists of `x IN` tests parse");
+    let comprehensions = format!("RETURN {}[1]{}", "[x IN ".repeat(60), " | x]".repeat(60));
+    parse_statement(&comprehensions).expect("nested comprehensions parse");
+    let maps = format!("MATCH (n) WHERE f({}1", "({a: [x IN ".repeat(40));
+    assert!(parse_statement(&maps).is_err());
+}

@@ -5,7 +5,7 @@
 use nom::Parser;
 use nom::combinator::opt;
 
-use super::lexeme::{P, PResult, is_ident_continue};
+use super::lexeme::{P, PErr, PResult, is_ident_continue};
 use crate::query::ast::{
     BinaryOp, CaseWhen, ExistsBody, Expr, ExprKind, Ident, Literal, MapProjectionItem, Quantifier,
     UnaryOp,
@@ -22,7 +22,26 @@ const UNARY_PREC: u8 = 10;
 impl P {
     /// A full expression.
     pub fn expr<'a>(&self, i: &'a str) -> PResult<'a, Expr> {
-        self.expr_bp(i, 0)
+        let at = self.off(i);
+        let key = (at, self.patterns.get(), self.depth.get());
+        if let Some(hit) = self.parsed.borrow().get(&key) {
+            return match hit {
+                Some((end, e)) => Ok((i.get(end - at..).unwrap_or(""), e.clone())),
+                None => Err(nom::Err::Error(PErr::Soft)),
+            };
+        }
+        let result = self.expr_bp(i, 0);
+        match &result {
+            Ok((rest, e)) => {
+                let end = self.off(rest);
+                self.parsed.borrow_mut().insert(key, Some((end, e.clone())));
+            }
+            Err(nom::Err::Error(PErr::Soft)) => {
+                self.parsed.borrow_mut().insert(key, None);
+            }
+            Err(_) => {}
+        }
+        result
     }
 
     /// An expression in a context where a pattern predicate may stand

@@ -7,12 +7,12 @@
 //! unterminated string) are raised directly as hard errors.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use nom::IResult;
 use nom::error::{ErrorKind as NomErrorKind, ParseError};
 
-use crate::query::ast::{Ident, Literal, is_reserved};
+use crate::query::ast::{Expr, Ident, Literal, is_reserved};
 use crate::query::error::{ErrorCode, QueryError};
 use crate::span::Span;
 
@@ -45,6 +45,10 @@ pub(crate) type PResult<'a, T> = IResult<&'a str, T, PErr>;
 /// what a person writes.
 pub const MAX_DEPTH: u32 = 500;
 
+/// Parsed expressions by (offset, pattern predicates allowed, depth): the
+/// offset after each and its tree, or `None` for a soft failure.
+pub(crate) type ParsedExprs = HashMap<(usize, bool, u32), Option<(usize, Expr)>>;
+
 /// The furthest point the parser reached and what it expected there.
 #[derive(Debug, Default)]
 pub(crate) struct Furthest {
@@ -70,6 +74,11 @@ pub(crate) struct P {
     /// `(` nested in `(` would otherwise be tried both as a pattern and as
     /// an expression at every level, in time exponential in the depth.
     pub not_patterns: RefCell<HashSet<usize>>,
+    /// Expressions already parsed, by (offset, pattern predicates allowed,
+    /// depth): where `[` may open a list or a comprehension, each level
+    /// would otherwise parse what it holds twice, in time exponential in
+    /// the nesting. `None` records a soft failure.
+    pub parsed: RefCell<ParsedExprs>,
     /// An offset where failures are summarised by one label already
     /// recorded (e.g. "an expression" rather than each kind of atom).
     quiet_at: Cell<Option<usize>>,
@@ -110,6 +119,7 @@ impl P {
             furthest: RefCell::new(Furthest::default()),
             patterns: Cell::new(false),
             not_patterns: RefCell::new(HashSet::new()),
+            parsed: RefCell::new(HashMap::new()),
             quiet_at: Cell::new(None),
             stack_base: stack_address(),
             stack_budget,

@@ -590,3 +590,22 @@ fn a_name_prefix_uses_the_index_and_stays_exact() {
         "Wen Jiabao and Wu Bangguo, not the alias 'Wen the elder'"
     );
 }
+
+#[test]
+fn a_sort_bigger_than_one_run_merges_its_runs_stably() {
+    let mut graph = Graph::new();
+    let q = "UNWIND range(1, 200000) AS x WITH x, x % 997 AS k ORDER BY k DESC RETURN x";
+    let outcomes = query::run(&mut graph, q, &RunOptions::default());
+    let result = outcomes[0].result.as_ref().expect("the sort runs");
+    let got: Vec<i64> = result
+        .rows
+        .iter()
+        .map(|r| match r[0] {
+            query::Value::Int(x) => x,
+            ref other => panic!("{other:?}"),
+        })
+        .collect();
+    let mut want: Vec<i64> = (1..=200_000).collect();
+    want.sort_by_key(|x| std::cmp::Reverse(x % 997));
+    assert_eq!(got, want);
+}

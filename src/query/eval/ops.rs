@@ -294,6 +294,65 @@ fn new_accumulators(
         .collect()
 }
 
+/// How many rows are sorted at once between two checks of the deadline.
+const SORT_RUN: usize = 1 << 16;
+
+/// A stable sort that checks the statement's deadline and cancellation
+/// between runs and while merging them: runs of `SORT_RUN` rows are sorted,
+/// then merged pairwise.
+fn sort_checked<T>(
+    ctx: &Ctx<'_>,
+    mut rows: Vec<T>,
+    cmp: impl Fn(&T, &T) -> Ordering,
+) -> Result<Vec<T>, QueryError> {
+    let mut runs: Vec<Vec<T>> = Vec::new();
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(SORT_RUN));
+        let mut run = std::mem::replace(&mut rows, rest);
+        ctx.guard.check()?;
+        run.sort_by(&cmp);
+        runs.push(run);
+    }
+    while runs.len() > 1 {
+        let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
+        let mut pairs = runs.into_iter();
+        while let Some(left) = pairs.next() {
+            match pairs.next() {
+                Some(right) => merged.push(merge_checked(ctx, left, right, &cmp)?),
+                None => merged.push(left),
+            }
+        }
+        runs = merged;
+    }
+    Ok(runs.pop().unwrap_or_default())
+}
+
+/// Merges two sorted runs, the left one first among equals.
+fn merge_checked<T>(
+    ctx: &Ctx<'_>,
+    left: Vec<T>,
+    right: Vec<T>,
+    cmp: &impl Fn(&T, &T) -> Ordering,
+) -> Result<Vec<T>, QueryError> {
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut left = left.into_iter().peekable();
+    let mut right = right.into_iter().peekable();
+    loop {
+        if out.len() % 4096 == 0 {
+            ctx.guard.check()?;
+        }
+        let take_left = match (left.peek(), right.peek()) {
+            (Some(l), Some(r)) => cmp(r, l) != Ordering::Less,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_left { left.next() } else { right.next() };
+        out.extend(next);
+    }
+    Ok(out)
+}
+
 /// A sort key with, for a string, its first 16 bytes as a number: most
 /// comparisons then end on two integers in the key itself, without
 /// following the strings' pointers (scattered over the heap).
@@ -392,7 +451,7 @@ fn sort<'a>(
     }
     ctx.guard.release(held);
     ctx.guard.check()?;
-    rows.sort_by(cmp);
+    let rows = sort_checked(ctx, rows, cmp)?;
     Ok(rows.into_iter().map(|(_, r)| r).collect())
 }
 

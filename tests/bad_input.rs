@@ -310,7 +310,8 @@ const CASES: &[Case] = &[
         stderr: "newsgraph: n.csv:1: empty file, expected a header line\n",
         status: 1,
     },
-    // Articles: warnings that name the file, and the rest is still ingested.
+    // Articles: one line that names the file, the rest is still ingested
+    // and written, and the exit status says that some input was bad.
     Case {
         name: "article that is not UTF-8",
         files: &[(
@@ -320,7 +321,7 @@ const CASES: &[Case] = &[
         args: &["ingest", "a.txt", "-o", "g.json", "-j", "1"],
         stdin: None,
         stderr: "newsgraph: warning: a.txt: not valid UTF-8 at byte 19; decoded lossily\n",
-        status: 0,
+        status: 1,
     },
     Case {
         name: "binary article",
@@ -328,7 +329,7 @@ const CASES: &[Case] = &[
         args: &["ingest", "a.txt", "-o", "g.json", "-j", "1"],
         stdin: None,
         stderr: "newsgraph: warning: a.txt: binary file; skipped\n",
-        status: 0,
+        status: 1,
     },
     Case {
         name: "empty article",
@@ -336,7 +337,7 @@ const CASES: &[Case] = &[
         args: &["ingest", "a.txt", "-o", "g.json", "-j", "1"],
         stdin: None,
         stderr: "newsgraph: warning: a.txt: empty file; skipped\n",
-        status: 0,
+        status: 1,
     },
     Case {
         name: "jsonl line that is not JSON",
@@ -347,7 +348,7 @@ const CASES: &[Case] = &[
         args: &["ingest", "a.jsonl", "-o", "g.json", "-j", "1"],
         stdin: None,
         stderr: "newsgraph: warning: a.jsonl:2: not JSON (expected ident at line 1 column 2); skipped\n",
-        status: 0,
+        status: 1,
     },
     Case {
         name: "missing article",

@@ -1,8 +1,10 @@
 //! `newsgraph ingest`: read articles, extract in parallel, merge in
 //! document order, write the dump atomically, and say what was done.
 //!
-//! Unreadable paths do not stop the run: the graph of everything else is
-//! written first, then each error is printed and the exit status is 1.
+//! Unreadable paths and bad files (binary, empty, not UTF-8) do not stop
+//! the run: the graph of everything else is written first, then each error
+//! is printed and the exit status is 1. A `.jsonl` line without a `text`
+//! is only a warning (a folder may hold its gold file beside the articles).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -87,7 +89,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode, Error> {
         },
         started.elapsed().as_secs_f64()
     );
-    if errors.is_empty() {
+    let bad = warnings.iter().filter(|w| w.bad_input).count();
+    if errors.is_empty() && bad == 0 {
         Ok(ExitCode::SUCCESS)
     } else {
         for e in &errors {

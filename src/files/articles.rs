@@ -31,6 +31,9 @@ pub struct Problem {
     pub line: Option<usize>,
     /// What went wrong.
     pub message: String,
+    /// Whether the input itself is bad (binary, empty, not UTF-8, not
+    /// JSON), rather than a line that is not meant as an article.
+    pub bad_input: bool,
 }
 
 impl fmt::Display for Problem {
@@ -47,6 +50,7 @@ fn problem(path: &Path, line: Option<usize>, message: impl Into<String>) -> Prob
         path: path.to_path_buf(),
         line,
         message: message.into(),
+        bad_input: true,
     }
 }
 
@@ -181,7 +185,10 @@ pub fn read_bytes(
         };
         let field = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
         let Some(text) = field("text") else {
-            warnings.push(problem(path, Some(n), "no \"text\" field; skipped"));
+            warnings.push(Problem {
+                bad_input: false,
+                ..problem(path, Some(n), "no \"text\" field; skipped")
+            });
             continue;
         };
         let id = match value.get("id") {

@@ -524,6 +524,8 @@ struct Loader {
     problem: Option<Problem>,
     /// A record's properties as they are read, reused from record to record.
     scratch: Props,
+    /// A record's string values once shared, reused likewise.
+    shared: Vec<Arc<str>>,
 }
 
 impl Loader {
@@ -539,6 +541,7 @@ impl Loader {
             names: Names::default(),
             problem: None,
             scratch: Vec::new(),
+            shared: Vec::new(),
         }
     }
 
@@ -755,6 +758,41 @@ impl SharedStrings {
     /// A copy of `s`, shared with every earlier equal string.
     pub fn get(&mut self, s: &str) -> Arc<str> {
         self.get_hashed(hash_str(s), s)
+    }
+
+    /// Shared copies of `strings`, in order, appended to `out`. The misses
+    /// of the look-ups overlap: first every slot is read, then the block of
+    /// every string found there, and only then are the strings compared, so
+    /// no read waits for another.
+    pub fn get_batch(&mut self, strings: &[&str], out: &mut Vec<Arc<str>>) {
+        const BATCH: usize = 16;
+        let mut hashes = [0u64; BATCH];
+        for batch in strings.chunks(BATCH) {
+            for (h, s) in hashes.iter_mut().zip(batch) {
+                *h = hash_str(s);
+            }
+            let hashes = &hashes[..batch.len()];
+            let mask = self.slots.len() - 1;
+            // The values read are folded into `touched` only so that the
+            // reads are not optimised away.
+            let mut touched = 0u64;
+            for h in hashes {
+                if let Some((slot_hash, _)) = &self.slots[*h as usize & mask] {
+                    touched ^= slot_hash;
+                }
+            }
+            for h in hashes {
+                if let Some((slot_hash, shared)) = &self.slots[*h as usize & mask]
+                    && slot_hash == h
+                {
+                    touched ^= u64::from(shared.as_bytes().first().copied().unwrap_or(0));
+                }
+            }
+            std::hint::black_box(touched);
+            for (h, s) in hashes.iter().zip(batch) {
+                out.push(self.get_hashed(*h, s));
+            }
+        }
     }
 
     fn get_hashed(&mut self, hash: u64, s: &str) -> Arc<str> {

@@ -235,25 +235,47 @@ impl<'a> Scan<'a> {
     }
 
     fn entries(&mut self, loader: &mut Loader, props: &mut Props) -> Result<(), Bail> {
+        // String values are pooled together once the record is read, so
+        // that their cache misses overlap; until then they hold a null.
+        let mut strings: Vec<&str> = Vec::new();
         loop {
             let key = loader.sym(self.string()?);
             self.eat(b':')?;
             if props.iter().any(|(k, _)| *k == key) {
                 return Err(Bail::GiveUp);
             }
-            let value = self.value(loader)?;
+            let value = if self.bytes.get(self.pos) == Some(&b'"') {
+                strings.push(self.string()?);
+                PropertyValue::Null
+            } else {
+                self.value()?
+            };
             props.push((key, value));
             if self.try_eat(b'}') {
-                return Ok(());
+                break;
             }
             self.eat(b',')?;
         }
+        let mut shared = std::mem::take(&mut loader.shared);
+        shared.clear();
+        loader.strings.get_batch(&strings, &mut shared);
+        let mut shared_values = shared.drain(..);
+        for (_, value) in props.iter_mut() {
+            if *value == PropertyValue::Null
+                && let Some(s) = shared_values.next()
+            {
+                *value = PropertyValue::String(s);
+            }
+        }
+        drop(shared_values);
+        loader.shared = shared;
+        Ok(())
     }
 
-    /// A string, a non-negative integer, a boolean or `{"date":"..."}`.
-    fn value(&mut self, loader: &mut Loader) -> Result<PropertyValue, Bail> {
+    /// A non-negative integer, a boolean or `{"date":"..."}` (strings are
+    /// read by the caller).
+    fn value(&mut self) -> Result<PropertyValue, Bail> {
         match self.bytes.get(self.pos) {
-            Some(b'"') => Ok(PropertyValue::String(loader.strings.get(self.string()?))),
             Some(b'0'..=b'9') => {
                 let n = self.digits()?;
                 // A fraction or an exponent makes a float: serde_json's.

@@ -5,6 +5,7 @@
 //! and look-up API below; outside this module nobody imports petgraph. The
 //! graph knows nothing about queries, text or files.
 
+mod bulk;
 pub mod dump;
 mod intern;
 pub mod merge;

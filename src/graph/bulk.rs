@@ -142,7 +142,20 @@ impl Graph {
         for ids in names.values_mut() {
             ids.shrink_to_fit();
         }
-        self.names = names;
+        // Collected, sorted and built in one go.
+        self.names = names.into_iter().collect();
+        // The first 64 labels get a bit in the dense label masks.
+        self.label_bits = label_order.iter().copied().take(64).collect();
+        self.label_masks = vec![0; self.graph.node_bound()];
+        for index in self.graph.node_indices() {
+            let mut mask = 0u64;
+            for label in &self.graph[index].labels {
+                if let Some(bit) = self.label_bits.iter().position(|l| l == label) {
+                    mask |= 1 << bit;
+                }
+            }
+            self.label_masks[index.index()] = mask;
+        }
         self.by_label = label_order
             .into_iter()
             .map(|l| {
@@ -192,6 +205,7 @@ impl Graph {
             return adjacency;
         };
         let mut start = vec![0u32; bound + 1];
+        let mut loops = vec![0u32; bound];
         let mut sorted: Vec<(Sym, EdgeId, NodeId)> = Vec::new();
         for outgoing in [true, false] {
             // (this end, the other end) of an edge in the direction at hand.
@@ -214,6 +228,9 @@ impl Graph {
             sorted.resize(self.graph.edge_count(), (filler, EdgeId(0), NodeId(0)));
             for e in self.graph.edge_references() {
                 let (this, other) = ends(e.source(), e.target());
+                if outgoing && this == other {
+                    loops[this] += 1;
+                }
                 let slot = &mut next[this];
                 sorted[*slot as usize] = (
                     e.weight().ty,
@@ -228,6 +245,7 @@ impl Graph {
                 let groups = group_by_type(run);
                 if outgoing {
                     adj.out = groups;
+                    adj.loops = loops[node];
                 } else {
                     adj.inc = groups;
                 }

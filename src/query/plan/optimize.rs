@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 use std::sync::Arc;
 
-use super::{AggregateCall, BinaryOp, Expr, NodeSource, Op, QueryPlan, Slot, Step};
+use super::{AggregateCall, BinaryOp, Expand, Expr, NodeSource, Op, QueryPlan, Slot, Step};
 use crate::graph::Direction;
 use crate::graph::NAME_KEY;
 use crate::query::value::Value;
@@ -299,82 +299,107 @@ fn sum_of(aggregates: &mut [AggregateCall], count: Slot) {
     }
 }
 
+/// A one-hop `MATCH (a)-[r]-(b)` (no `WHERE`, no properties, no path, at
+/// most one type) at `ops[i]`, feeding an aggregation at `ops[i + 1]` whose
+/// every aggregate counts rows: the shape both count rewrites start from.
+struct OneHopCount<'p> {
+    node: Slot,
+    source: &'p NodeSource,
+    labels: &'p [Arc<str>],
+    expand: &'p Expand,
+    keys: &'p [(Expr, Slot)],
+    aggregates: &'p [AggregateCall],
+    items: &'p [(Expr, Slot)],
+}
+
+fn one_hop_count(plan: &QueryPlan, i: usize) -> Option<OneHopCount<'_>> {
+    let (
+        Some(Op::Match {
+            patterns,
+            filter: None,
+            optional: false,
+            ..
+        }),
+        Some(Op::Aggregate {
+            keys,
+            aggregates,
+            items,
+        }),
+    ) = (plan.ops.get(i), plan.ops.get(i + 1))
+    else {
+        return None;
+    };
+    let [pattern] = patterns.as_slice() else {
+        return None;
+    };
+    let (
+        None,
+        [
+            Step::Node {
+                slot,
+                source,
+                filter,
+            },
+            Step::Expand(x),
+        ],
+    ) = (&pattern.path, pattern.steps.as_slice())
+    else {
+        return None;
+    };
+    let plain = matches!(source, NodeSource::Label(_) | NodeSource::All)
+        && x.from == *slot
+        && x.to != *slot
+        && !x.rel_bound
+        && !x.to_bound
+        && x.range.is_none()
+        && x.types.len() <= 1
+        && x.rel_props.is_empty()
+        && x.to_filter.props.is_empty()
+        && x.distinct_from.is_empty()
+        && filter.props.is_empty()
+        && !aggregates.is_empty()
+        && aggregates
+            .iter()
+            .all(|c| counts_rows(c, &[*slot, x.rel, x.to]));
+    plain.then_some(OneHopCount {
+        node: *slot,
+        source,
+        labels: &filter.labels,
+        expand: x,
+        keys,
+        aggregates,
+        items,
+    })
+}
+
 /// `MATCH (a)-[r]-(b) ... count(...)` grouped by expressions of `a` only.
 fn count_per_node(plan: &mut QueryPlan) {
     for i in 0..plan.ops.len().saturating_sub(1) {
         let uses = uses_after(plan, i + 2);
-        let (
-            Some(Op::Match {
-                patterns,
-                filter: None,
-                optional: false,
-                ..
-            }),
-            Some(Op::Aggregate {
-                keys,
-                aggregates,
-                items,
-            }),
-        ) = (plan.ops.get(i), plan.ops.get(i + 1))
-        else {
+        let Some(m) = one_hop_count(plan, i) else {
             continue;
         };
-        let [pattern] = patterns.as_slice() else {
-            continue;
-        };
-        let (
-            None,
-            [
-                Step::Node {
-                    slot: a,
-                    source: source @ (NodeSource::Label(_) | NodeSource::All),
-                    filter: node_filter,
-                },
-                Step::Expand(x),
-            ],
-        ) = (&pattern.path, pattern.steps.as_slice())
-        else {
-            continue;
-        };
-        let plain = x.from == *a
-            && !x.rel_bound
-            && !x.to_bound
-            && x.range.is_none()
-            && x.types.len() <= 1
-            && x.rel_props.is_empty()
-            && x.to_filter.props.is_empty()
-            && x.distinct_from.is_empty()
-            && node_filter.props.is_empty()
-            && x.to != *a;
-        if !plain
-            || aggregates.is_empty()
-            || !aggregates
-                .iter()
-                .all(|c| counts_rows(c, &[*a, x.rel, x.to]))
-        {
-            continue;
-        }
+        let (a, x) = (m.node, m.expand);
         let mut key_uses = Uses::default();
-        keys.iter().for_each(|(e, _)| key_uses.expr(e));
-        items.iter().for_each(|(e, _)| key_uses.expr(e));
+        m.keys.iter().for_each(|(e, _)| key_uses.expr(e));
+        m.items.iter().for_each(|(e, _)| key_uses.expr(e));
         let only_a = !key_uses.all
             && key_uses.slots.iter().all(|s| {
-                s == a
-                    || keys.iter().any(|(_, k)| k == s)
-                    || aggregates.iter().any(|c| c.slot == *s)
+                *s == a
+                    || m.keys.iter().any(|(_, k)| k == s)
+                    || m.aggregates.iter().any(|c| c.slot == *s)
             });
         if !only_a
-            || uses.reads(x.rel)
-            || uses.reads(x.to)
-            || key_uses.slots.contains(&x.rel)
-            || key_uses.slots.contains(&x.to)
+            || [x.rel, x.to]
+                .iter()
+                .any(|s| uses.reads(*s) || key_uses.slots.contains(s))
         {
             continue;
         }
         let op = Op::CountPerNode {
-            source: source.clone(),
-            node: *a,
-            labels: node_filter.labels.clone(),
+            source: m.source.clone(),
+            node: a,
+            labels: m.labels.to_vec(),
             expand: x.clone(),
             count: x.rel,
         };
@@ -427,69 +452,25 @@ fn children(e: &Expr) -> Vec<&Expr> {
 fn count_per_type(plan: &mut QueryPlan) {
     for i in 0..plan.ops.len().saturating_sub(1) {
         let uses = uses_after(plan, i + 2);
-        let (
-            Some(Op::Match {
-                patterns,
-                filter: None,
-                optional: false,
-                ..
-            }),
-            Some(Op::Aggregate {
-                keys,
-                aggregates,
-                items,
-            }),
-        ) = (plan.ops.get(i), plan.ops.get(i + 1))
-        else {
+        let Some(m) = one_hop_count(plan, i) else {
             continue;
         };
-        let [pattern] = patterns.as_slice() else {
-            continue;
-        };
-        let (
-            None,
-            [
-                Step::Node {
-                    slot: a,
-                    source: NodeSource::All,
-                    filter: node_filter,
-                },
-                Step::Expand(x),
-            ],
-        ) = (&pattern.path, pattern.steps.as_slice())
-        else {
-            continue;
-        };
-        let plain = x.from == *a
-            && !x.rel_bound
-            && !x.to_bound
-            && x.range.is_none()
-            && x.rel_props.is_empty()
-            && x.to_filter.props.is_empty()
+        let (a, x) = (m.node, m.expand);
+        let unconstrained = matches!(m.source, NodeSource::All)
+            && m.labels.is_empty()
             && x.to_filter.labels.is_empty()
-            && x.distinct_from.is_empty()
-            && node_filter.props.is_empty()
-            && node_filter.labels.is_empty()
-            && x.direction != Direction::Both
-            && x.to != *a;
-        if !plain
-            || aggregates.is_empty()
-            || !aggregates
-                .iter()
-                .all(|c| counts_rows(c, &[*a, x.rel, x.to]))
-        {
-            continue;
-        }
-        let typed_keys = keys.iter().all(|(e, _)| {
+            && x.direction != Direction::Both;
+        let typed_keys = m.keys.iter().all(|(e, _)| {
             let mut u = Uses::default();
             u.expr(e);
-            !u.all && !u.slots.contains(a) && !u.slots.contains(&x.to) && only_typed(e, x.rel)
+            !u.all && !u.slots.contains(&a) && !u.slots.contains(&x.to) && only_typed(e, x.rel)
         });
         let mut item_uses = Uses::default();
-        items.iter().for_each(|(e, _)| item_uses.expr(e));
-        if !typed_keys
+        m.items.iter().for_each(|(e, _)| item_uses.expr(e));
+        if !unconstrained
+            || !typed_keys
             || item_uses.all
-            || [*a, x.rel, x.to]
+            || [a, x.rel, x.to]
                 .iter()
                 .any(|s| uses.reads(*s) || item_uses.slots.contains(s))
         {
@@ -498,12 +479,11 @@ fn count_per_type(plan: &mut QueryPlan) {
         let op = Op::CountPerType {
             rel: x.rel,
             types: x.types.clone(),
-            count: *a,
+            count: a,
         };
-        let count = *a;
         plan.ops[i] = op;
         if let Some(Op::Aggregate { aggregates, .. }) = plan.ops.get_mut(i + 1) {
-            sum_of(aggregates, count);
+            sum_of(aggregates, a);
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::query::functions;
 use crate::query::plan::{BinaryOp, Expr, MapItem, PathParts, Quantifier, UnaryOp};
 use crate::query::value::Value;
 use crate::span::Span;
+use std::borrow::Cow;
 
 fn type_error(code: ErrorCode, message: String) -> QueryError {
     QueryError {
@@ -34,7 +35,7 @@ impl Ctx<'_> {
             }),
             Expr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
             Expr::Property(inner, key) => {
-                let v = self.eval(inner, row)?;
+                let v = self.eval_ref(inner, row)?;
                 self.property(&v, key)
             }
             Expr::Index(list, index) => {
@@ -93,8 +94,8 @@ impl Ctx<'_> {
                 e
             }),
             Expr::IsNull(inner, negated) => {
-                let v = self.eval(inner, row)?;
-                Ok(Value::Bool(matches!(v, Value::Null) != *negated))
+                let v = self.eval_ref(inner, row)?;
+                Ok(Value::Bool(matches!(*v, Value::Null) != *negated))
             }
             Expr::HasLabels(inner, labels) => match self.eval(inner, row)? {
                 Value::Null => Ok(Value::Null),
@@ -406,25 +407,37 @@ impl Ctx<'_> {
         }
     }
 
+    /// Evaluates `e` over `row`, borrowing the value when it is already
+    /// there (a slot or a literal) instead of copying it.
+    fn eval_ref<'r>(&self, e: &'r Expr, row: &'r Row) -> Result<Cow<'r, Value>, QueryError> {
+        static NULL: Value = Value::Null;
+        match e {
+            Expr::Slot(s) => Ok(Cow::Borrowed(row.get(*s).unwrap_or(&NULL))),
+            Expr::Literal(v) => Ok(Cow::Borrowed(v)),
+            _ => self.eval(e, row).map(Cow::Owned),
+        }
+    }
+
     fn binary(&self, op: BinaryOp, a: &Expr, b: &Expr, row: &Row) -> Result<Value, QueryError> {
-        let x = self.eval(a, row)?;
-        let y = self.eval(b, row)?;
+        let x = self.eval_ref(a, row)?;
+        let y = self.eval_ref(b, row)?;
+        let (x, y) = (&*x, &*y);
         match op {
-            BinaryOp::Add => x.add(&y),
-            BinaryOp::Sub => x.sub(&y),
-            BinaryOp::Mul => x.mul(&y),
-            BinaryOp::Div => x.div(&y),
-            BinaryOp::Rem => x.rem(&y),
-            BinaryOp::Pow => x.pow(&y),
-            BinaryOp::Eq => Ok(opt_bool(x.equals(&y))),
-            BinaryOp::Ne => Ok(opt_bool(x.equals(&y).map(|b| !b))),
-            BinaryOp::Lt => Ok(opt_bool(x.less_than(&y))),
-            BinaryOp::Le => Ok(opt_bool(x.less_eq(&y))),
-            BinaryOp::Gt => Ok(opt_bool(x.greater_than(&y))),
-            BinaryOp::Ge => Ok(opt_bool(x.greater_eq(&y))),
+            BinaryOp::Add => x.add(y),
+            BinaryOp::Sub => x.sub(y),
+            BinaryOp::Mul => x.mul(y),
+            BinaryOp::Div => x.div(y),
+            BinaryOp::Rem => x.rem(y),
+            BinaryOp::Pow => x.pow(y),
+            BinaryOp::Eq => Ok(opt_bool(x.equals(y))),
+            BinaryOp::Ne => Ok(opt_bool(x.equals(y).map(|b| !b))),
+            BinaryOp::Lt => Ok(opt_bool(x.less_than(y))),
+            BinaryOp::Le => Ok(opt_bool(x.less_eq(y))),
+            BinaryOp::Gt => Ok(opt_bool(x.greater_than(y))),
+            BinaryOp::Ge => Ok(opt_bool(x.greater_eq(y))),
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
-                let p = as_bool(&x, op)?;
-                let q = as_bool(&y, op)?;
+                let p = as_bool(x, op)?;
+                let q = as_bool(y, op)?;
                 Ok(opt_bool(match op {
                     BinaryOp::And => match (p, q) {
                         (Some(false), _) | (_, Some(false)) => Some(false),
@@ -446,7 +459,7 @@ impl Ctx<'_> {
                 Value::Null => Ok(Value::Null),
                 Value::List(items) => {
                     let mut unknown = false;
-                    for item in &items {
+                    for item in items {
                         match x.equals(item) {
                             Some(true) => return Ok(Value::Bool(true)),
                             Some(false) => {}
@@ -464,7 +477,7 @@ impl Ctx<'_> {
                     format!("IN needs a list on its right, found {}", other.type_name()),
                 )),
             },
-            BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (&x, &y) {
+            BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => match (x, y) {
                 (Value::String(s), Value::String(t)) => Ok(Value::Bool(match op {
                     BinaryOp::StartsWith => s.starts_with(&**t),
                     BinaryOp::EndsWith => s.ends_with(&**t),
@@ -472,7 +485,7 @@ impl Ctx<'_> {
                 })),
                 _ => Ok(Value::Null),
             },
-            BinaryOp::Regex => match (&x, &y) {
+            BinaryOp::Regex => match (x, y) {
                 (Value::String(s), Value::String(pattern)) => {
                     let re = super::regex::Regex::new(pattern)
                         .map_err(|m| type_error(ErrorCode::InvalidArgumentValue, m))?;

@@ -30,16 +30,109 @@ pub fn build<'a>(
     input: RowIter<'a>,
     counts: &'a [Cell<u64>],
 ) -> RowIter<'a> {
-    let mut iter = input;
-    for (op, count) in ops.iter().zip(counts) {
-        let next = one(ctx, op, iter);
-        iter = Box::new(next.inspect(move |r| {
+    let counted = |iter: RowIter<'a>, count: &'a Cell<u64>| -> RowIter<'a> {
+        Box::new(iter.inspect(move |r| {
             if r.is_ok() {
                 count.set(count.get() + 1);
             }
-        }));
+        }))
+    };
+    let mut iter = input;
+    let mut i = 0;
+    while let Some(op) = ops.get(i) {
+        // A pattern source feeding a grouping hands it each row by
+        // reference: the rows are never copied one by one.
+        if let (Some(agg @ Op::Aggregate { .. }), true) = (ops.get(i + 1), pushes_rows(op)) {
+            let fused = fused_aggregate(ctx, op, agg, iter, &counts[i]);
+            iter = counted(fused, &counts[i + 1]);
+            i += 2;
+            continue;
+        }
+        iter = counted(one(ctx, op, iter), &counts[i]);
+        i += 1;
     }
     iter
+}
+
+/// Whether `op` can hand its rows to a sink by reference (`push_rows`).
+fn pushes_rows(op: &Op) -> bool {
+    matches!(op, Op::Match { .. } | Op::CountPerNode { .. })
+}
+
+/// The rows of `op` (a pattern source, see `pushes_rows`) extending `row`,
+/// handed to `sink` by reference until it answers false.
+fn push_rows<'a>(
+    ctx: &'a Ctx<'a>,
+    op: &'a Op,
+    row: Row,
+    sink: &mut dyn FnMut(&Row) -> Result<bool, QueryError>,
+) -> Result<(), QueryError> {
+    match op {
+        Op::Match {
+            patterns,
+            filter,
+            optional,
+            new_slots,
+            exists_from,
+            ..
+        } => Matcher::new(ctx, patterns, filter.as_ref(), *optional, new_slots, row)
+            .existential_from(*exists_from)
+            .for_each_match(sink),
+        Op::CountPerNode {
+            source,
+            node,
+            labels,
+            expand,
+            count,
+        } => {
+            let mut row = row;
+            for found in PerNodeCounts::new(ctx, source, labels, expand) {
+                let (n, c) = found?;
+                row[*node] = Value::Node(n);
+                row[*count] = Value::Int(c);
+                if !sink(&row)? {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        _ => Err(QueryError {
+            code: ErrorCode::Unsupported,
+            span: Span::default(),
+            message: "an operator that cannot push its rows was asked to".into(),
+        }),
+    }
+}
+
+/// `source` (a pattern source) feeding `agg` (an `Op::Aggregate`), run as
+/// one operator: each match is grouped where it is found. `source_count`
+/// receives the rows the source made (for `PROFILE`).
+fn fused_aggregate<'a>(
+    ctx: &'a Ctx<'a>,
+    source: &'a Op,
+    agg: &'a Op,
+    input: RowIter<'a>,
+    source_count: &'a Cell<u64>,
+) -> RowIter<'a> {
+    let Op::Aggregate {
+        keys,
+        aggregates,
+        items,
+    } = agg
+    else {
+        return one(ctx, agg, one(ctx, source, input));
+    };
+    lazy(move || {
+        let mut grouping = Grouping::new(ctx, keys, aggregates, items);
+        for row in input {
+            push_rows(ctx, source, row?, &mut |r| {
+                source_count.set(source_count.get() + 1);
+                grouping.add(r)?;
+                Ok(true)
+            })?;
+        }
+        grouping.finish()
+    })
 }
 
 fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
@@ -191,6 +284,168 @@ struct Group {
     accumulators: Vec<Accumulator>,
 }
 
+/// The state of an `Op::Aggregate`: its groups so far, fed one row at a
+/// time by reference.
+struct Grouping<'a> {
+    ctx: &'a Ctx<'a>,
+    keys: &'a [(Expr, usize)],
+    aggregates: &'a [AggregateCall],
+    items: &'a [(Expr, usize)],
+    groups: IndexMap<Vec<HashKey>, Group, FastBuild>,
+    /// The key of one row, and its values, reused from row to row: a key
+    /// is only copied when it starts a new group.
+    key: Vec<HashKey>,
+    key_values: Vec<Value>,
+    /// The aggregates' arguments for one row, reused likewise.
+    args: Vec<Value>,
+    /// Which aggregates keep their values (`collect` and the like): those
+    /// are charged to the memory budget.
+    keeps: Vec<bool>,
+    kept: usize,
+    /// The empty accumulator of each aggregate without a second argument,
+    /// made once and copied for each new group.
+    prototypes: Vec<Option<Accumulator>>,
+}
+
+impl<'a> Grouping<'a> {
+    fn new(
+        ctx: &'a Ctx<'a>,
+        keys: &'a [(Expr, usize)],
+        aggregates: &'a [AggregateCall],
+        items: &'a [(Expr, usize)],
+    ) -> Grouping<'a> {
+        let keeps = aggregates
+            .iter()
+            .map(|c| {
+                matches!(
+                    c.name.as_str(),
+                    "collect" | "stdev" | "stdevp" | "percentilecont" | "percentiledisc"
+                )
+            })
+            .collect();
+        Grouping {
+            ctx,
+            keys,
+            aggregates,
+            items,
+            groups: IndexMap::default(),
+            key: Vec::with_capacity(keys.len()),
+            key_values: Vec::with_capacity(keys.len()),
+            args: Vec::with_capacity(aggregates.len()),
+            keeps,
+            kept: 0,
+            prototypes: aggregates
+                .iter()
+                .map(|c| match c.extra {
+                    None => Accumulator::new(&c.name, c.distinct, None).ok(),
+                    Some(_) => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The empty accumulators of a new group whose row is `row`.
+    fn new_accumulators(&self, row: &Row) -> Result<Vec<Accumulator>, QueryError> {
+        self.aggregates
+            .iter()
+            .zip(&self.prototypes)
+            .map(|(call, prototype)| match prototype {
+                Some(p) => Ok(p.clone()),
+                None => {
+                    let extra = match &call.extra {
+                        Some(e) => Some(self.ctx.eval(e, row)?),
+                        None => None,
+                    };
+                    Accumulator::new(&call.name, call.distinct, extra)
+                }
+            })
+            .collect()
+    }
+
+    /// Adds one input row to its group.
+    fn add(&mut self, row: &Row) -> Result<(), QueryError> {
+        let ctx = self.ctx;
+        ctx.guard.tick()?;
+        self.key.clear();
+        self.key_values.clear();
+        for (e, _) in self.keys {
+            let v = ctx.eval(e, row)?;
+            self.key.push(v.hash_key());
+            self.key_values.push(v);
+        }
+        self.args.clear();
+        for call in self.aggregates {
+            self.args.push(match &call.arg {
+                Some(e) => ctx.eval(e, row)?,
+                // `count(*)` counts rows: it is fed a value that is never null.
+                None => Value::Bool(true),
+            });
+        }
+        // Without keys there is one group: nothing to look up.
+        let found = if self.keys.is_empty() {
+            (!self.groups.is_empty()).then_some(0)
+        } else {
+            self.groups.get_index_of(self.key.as_slice())
+        };
+        let group = match found {
+            Some(i) => &mut self.groups[i],
+            None => {
+                ctx.guard.charge(row.len())?;
+                let mut row = row.clone();
+                for ((_, slot), v) in self.keys.iter().zip(self.key_values.drain(..)) {
+                    row[*slot] = v;
+                }
+                let accumulators = self.new_accumulators(&row)?;
+                let (i, _) = self
+                    .groups
+                    .insert_full(self.key.clone(), Group { row, accumulators });
+                &mut self.groups[i]
+            }
+        };
+        for ((acc, arg), keeps) in group
+            .accumulators
+            .iter_mut()
+            .zip(self.args.drain(..))
+            .zip(&self.keeps)
+        {
+            if *keeps && !matches!(arg, Value::Null) {
+                let w = super::weight(&arg);
+                ctx.guard.charge(w)?;
+                self.kept += w;
+            }
+            acc.update(arg)?;
+        }
+        Ok(())
+    }
+
+    /// The groups' rows, each with its aggregates' results and the
+    /// projections that follow them.
+    fn finish(mut self) -> Result<Vec<Row>, QueryError> {
+        let ctx = self.ctx;
+        ctx.guard.release(self.kept);
+        // Aggregating nothing without grouping keys still makes one row
+        // (`count(*)` is 0, `collect` is []).
+        if self.groups.is_empty() && self.keys.is_empty() {
+            let row = vec![Value::Null; ctx.width];
+            let accumulators = self.new_accumulators(&row)?;
+            self.groups.insert(Vec::new(), Group { row, accumulators });
+        }
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (_, group) in self.groups {
+            let mut row = group.row;
+            for (call, acc) in self.aggregates.iter().zip(group.accumulators) {
+                row[call.slot] = acc.finish()?;
+            }
+            for (e, slot) in self.items {
+                let v = ctx.eval(e, &row)?;
+                row[*slot] = v;
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+}
+
 fn aggregate<'a>(
     ctx: &'a Ctx<'a>,
     input: RowIter<'a>,
@@ -198,100 +453,11 @@ fn aggregate<'a>(
     aggregates: &'a [AggregateCall],
     items: &'a [(Expr, usize)],
 ) -> Result<Vec<Row>, QueryError> {
-    let mut groups: IndexMap<Vec<HashKey>, Group, FastBuild> = IndexMap::default();
-    // The key and the arguments of one row, reused from row to row: a key
-    // is only copied when it starts a new group.
-    let mut key = Vec::with_capacity(keys.len());
-    let mut args = Vec::with_capacity(aggregates.len());
-    // The values that `collect` and the like keep, charged to the budget.
-    let keeps: Vec<bool> = aggregates
-        .iter()
-        .map(|c| {
-            matches!(
-                c.name.as_str(),
-                "collect" | "stdev" | "stdevp" | "percentilecont" | "percentiledisc"
-            )
-        })
-        .collect();
-    let mut kept = 0usize;
+    let mut grouping = Grouping::new(ctx, keys, aggregates, items);
     for row in input {
-        let mut row = row?;
-        ctx.guard.tick()?;
-        key.clear();
-        for (e, slot) in keys {
-            let v = ctx.eval(e, &row)?;
-            key.push(v.hash_key());
-            row[*slot] = v;
-        }
-        args.clear();
-        for call in aggregates {
-            args.push(match &call.arg {
-                Some(e) => ctx.eval(e, &row)?,
-                // `count(*)` counts rows: it is fed a value that is never null.
-                None => Value::Bool(true),
-            });
-        }
-        let group = match groups.get_index_of(key.as_slice()) {
-            Some(i) => &mut groups[i],
-            None => {
-                ctx.guard.charge(row.len())?;
-                let accumulators = new_accumulators(ctx, aggregates, &row)?;
-                let (i, _) = groups.insert_full(key.clone(), Group { row, accumulators });
-                &mut groups[i]
-            }
-        };
-        for ((acc, arg), keeps) in group
-            .accumulators
-            .iter_mut()
-            .zip(args.drain(..))
-            .zip(&keeps)
-        {
-            if *keeps && !matches!(arg, Value::Null) {
-                let w = super::weight(&arg);
-                ctx.guard.charge(w)?;
-                kept += w;
-            }
-            acc.update(arg)?;
-        }
+        grouping.add(&row?)?;
     }
-    ctx.guard.release(kept);
-    // Aggregating nothing without grouping keys still makes one row
-    // (`count(*)` is 0, `collect` is []).
-    if groups.is_empty() && keys.is_empty() {
-        let row = vec![Value::Null; ctx.width];
-        let accumulators = new_accumulators(ctx, aggregates, &row)?;
-        groups.insert(Vec::new(), Group { row, accumulators });
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (_, group) in groups {
-        let mut row = group.row;
-        for (call, acc) in aggregates.iter().zip(group.accumulators) {
-            row[call.slot] = acc.finish()?;
-        }
-        for (e, slot) in items {
-            let v = ctx.eval(e, &row)?;
-            row[*slot] = v;
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
-fn new_accumulators(
-    ctx: &Ctx<'_>,
-    aggregates: &[AggregateCall],
-    row: &Row,
-) -> Result<Vec<Accumulator>, QueryError> {
-    aggregates
-        .iter()
-        .map(|call| {
-            let extra = match &call.extra {
-                Some(e) => Some(ctx.eval(e, row)?),
-                None => None,
-            };
-            Accumulator::new(&call.name, call.distinct, extra)
-        })
-        .collect()
+    grouping.finish()
 }
 
 /// How many rows are sorted at once between two checks of the deadline.
@@ -466,51 +632,95 @@ fn count_per_node<'a>(
     count: Slot,
     row: Row,
 ) -> RowIter<'a> {
-    let g = ctx.graph;
-    let tests = |labels: &[Arc<str>]| -> Option<Vec<LabelTest>> {
-        labels
-            .iter()
-            .map(|l| g.sym(l).map(|s| g.label_test(s)))
-            .collect()
-    };
-    let (Some(node_tests), Some(to_tests)) = (tests(labels), tests(&x.to_filter.labels)) else {
-        return Box::new(std::iter::empty());
-    };
-    let ty = match x.types.as_slice() {
-        [] => None,
-        [one] => match g.sym(one) {
-            Some(sym) => Some(sym),
-            None => return Box::new(std::iter::empty()),
-        },
-        _ => return Box::new(std::iter::empty()),
-    };
-    let nodes: Box<dyn Iterator<Item = NodeId> + 'a> = match source {
-        NodeSource::Label(l) => Box::new(g.nodes_with_label(l)),
-        _ => Box::new(g.node_ids()),
-    };
-    let direction = x.direction;
-    Box::new(nodes.filter_map(move |n| {
-        if let Err(e) = ctx.guard.tick() {
-            return Some(Err(e));
-        }
-        if !node_tests.iter().all(|t| g.passes(n, *t)) {
-            return None;
-        }
-        let c = match ty {
-            Some(sym) if to_tests.is_empty() => g.typed_degree(n, direction, sym),
-            _ => g
-                .edges_at(n, direction, ty)
-                .filter(|(_, other)| to_tests.iter().all(|t| g.passes(*other, *t)))
-                .count(),
+    Box::new(
+        PerNodeCounts::new(ctx, source, labels, x).map(move |found| {
+            let (n, c) = found?;
+            let mut out = row.clone();
+            out[node] = Value::Node(n);
+            out[count] = Value::Int(c);
+            Ok(out)
+        }),
+    )
+}
+
+/// The nodes of an `Op::CountPerNode` with their counts: each node of the
+/// source with its labels and at least one matching relationship.
+struct PerNodeCounts<'a> {
+    ctx: &'a Ctx<'a>,
+    nodes: Box<dyn Iterator<Item = NodeId> + 'a>,
+    node_tests: Vec<LabelTest>,
+    to_tests: Vec<LabelTest>,
+    ty: Option<crate::graph::Sym>,
+    direction: crate::graph::Direction,
+}
+
+impl<'a> PerNodeCounts<'a> {
+    fn new(
+        ctx: &'a Ctx<'a>,
+        source: &'a NodeSource,
+        labels: &'a [Arc<str>],
+        x: &'a Expand,
+    ) -> PerNodeCounts<'a> {
+        let g = ctx.graph;
+        let tests = |labels: &[Arc<str>]| -> Option<Vec<LabelTest>> {
+            labels
+                .iter()
+                .map(|l| g.sym(l).map(|s| g.label_test(s)))
+                .collect()
         };
-        if c == 0 {
-            return None;
+        let ty = match x.types.as_slice() {
+            [] => Some(None),
+            [one] => g.sym(one).map(Some),
+            _ => None,
+        };
+        // A label or a type the graph has never seen: no node counts.
+        let (nodes, node_tests, to_tests, ty): (Box<dyn Iterator<Item = NodeId> + 'a>, _, _, _) =
+            match (tests(labels), tests(&x.to_filter.labels), ty) {
+                (Some(n), Some(t), Some(ty)) => {
+                    let nodes: Box<dyn Iterator<Item = NodeId> + 'a> = match source {
+                        NodeSource::Label(l) => Box::new(g.nodes_with_label(l)),
+                        _ => Box::new(g.node_ids()),
+                    };
+                    (nodes, n, t, ty)
+                }
+                _ => (Box::new(std::iter::empty()), Vec::new(), Vec::new(), None),
+            };
+        PerNodeCounts {
+            ctx,
+            nodes,
+            node_tests,
+            to_tests,
+            ty,
+            direction: x.direction,
         }
-        let mut out = row.clone();
-        out[node] = Value::Node(n);
-        out[count] = Value::Int(i64::try_from(c).unwrap_or(i64::MAX));
-        Some(Ok(out))
-    }))
+    }
+}
+
+impl Iterator for PerNodeCounts<'_> {
+    type Item = Result<(NodeId, i64), QueryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let g = self.ctx.graph;
+        for n in self.nodes.by_ref() {
+            if let Err(e) = self.ctx.guard.tick() {
+                return Some(Err(e));
+            }
+            if !self.node_tests.iter().all(|t| g.passes(n, *t)) {
+                continue;
+            }
+            let c = match self.ty {
+                Some(sym) if self.to_tests.is_empty() => g.typed_degree(n, self.direction, sym),
+                ty => g
+                    .edges_at(n, self.direction, ty)
+                    .filter(|(_, other)| self.to_tests.iter().all(|t| g.passes(*other, *t)))
+                    .count(),
+            };
+            if c > 0 {
+                return Some(Ok((n, i64::try_from(c).unwrap_or(i64::MAX))));
+            }
+        }
+        None
+    }
 }
 
 /// The rows of `Op::CountPerType` extending `row`: one per relationship

@@ -753,7 +753,9 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn next_match(&mut self) -> Result<Option<Row>, QueryError> {
+    /// Finds the next match and leaves it in the matcher's row: true when
+    /// there is one, false when the search is over.
+    fn next_in_place(&mut self) -> Result<bool, QueryError> {
         if !self.started {
             self.started = true;
             if self.steps.is_empty() {
@@ -766,13 +768,13 @@ impl<'a> Matcher<'a> {
             if self.advance()? {
                 if self.stack.len() == self.steps.len() {
                     self.bind_paths();
-                    if let Some(row) = self.accept()? {
+                    if self.accept()? {
                         if let Some(first) = self.exists_from {
                             while self.stack.len() > first {
                                 self.pop_frame();
                             }
                         }
-                        return Ok(Some(row));
+                        return Ok(true);
                     }
                 } else {
                     self.push_frame()?;
@@ -781,21 +783,53 @@ impl<'a> Matcher<'a> {
                 self.pop_frame();
             }
         }
-        Ok(None)
+        Ok(false)
     }
 
-    /// The current row if it passes the clause's `WHERE`.
-    fn accept(&mut self) -> Result<Option<Row>, QueryError> {
+    /// Whether the current row passes the clause's `WHERE`.
+    fn accept(&mut self) -> Result<bool, QueryError> {
         let keep = match self.filter {
             Some(f) => matches!(self.ctx.eval(f, &self.row)?, Value::Bool(true)),
             None => true,
         };
-        if keep {
-            self.found = true;
-            Ok(Some(self.row.clone()))
-        } else {
-            Ok(None)
+        self.found |= keep;
+        Ok(keep)
+    }
+
+    /// Ends the search: gives back the memory its frames held and, for an
+    /// optional clause that found nothing, makes the row with the clause's
+    /// new slots null (the one row it then yields).
+    fn finish(&mut self) -> Option<&Row> {
+        self.done = true;
+        while !self.stack.is_empty() {
+            self.pop_frame();
         }
+        if self.optional && !self.found {
+            for &s in self.new_slots {
+                self.row[s] = Value::Null;
+            }
+            Some(&self.row)
+        } else {
+            None
+        }
+    }
+
+    /// Runs the search to its end, handing each match to `sink` by
+    /// reference, so that no row is copied; `sink` answers whether to go on.
+    /// The rows are the ones the iterator would yield, in the same order.
+    pub fn for_each_match(
+        mut self,
+        sink: &mut dyn FnMut(&Row) -> Result<bool, QueryError>,
+    ) -> Result<(), QueryError> {
+        while self.next_in_place()? {
+            if !sink(&self.row)? {
+                return Ok(());
+            }
+        }
+        if let Some(row) = self.finish() {
+            sink(row)?;
+        }
+        Ok(())
     }
 }
 
@@ -806,23 +840,9 @@ impl Iterator for Matcher<'_> {
         if self.done {
             return None;
         }
-        match self.next_match() {
-            Ok(Some(row)) => Some(Ok(row)),
-            Ok(None) => {
-                self.done = true;
-                while !self.stack.is_empty() {
-                    self.pop_frame();
-                }
-                if self.optional && !self.found {
-                    let mut row = std::mem::take(&mut self.row);
-                    for &s in self.new_slots {
-                        row[s] = Value::Null;
-                    }
-                    Some(Ok(row))
-                } else {
-                    None
-                }
-            }
+        match self.next_in_place() {
+            Ok(true) => Some(Ok(self.row.clone())),
+            Ok(false) => self.finish().map(|row| Ok(row.clone())),
             Err(e) => {
                 self.done = true;
                 Some(Err(e))

@@ -531,12 +531,7 @@ struct SortKey {
 impl SortKey {
     fn new(value: Value) -> SortKey {
         let prefix = match &value {
-            Value::String(s) => {
-                let mut bytes = [0u8; 16];
-                let head = &s.as_bytes()[..s.len().min(16)];
-                bytes[..head.len()].copy_from_slice(head);
-                u128::from_be_bytes(bytes)
-            }
+            Value::String(s) => string_prefix(s),
             _ => 0,
         };
         SortKey { value, prefix }
@@ -564,10 +559,21 @@ fn sort<'a>(
     keys: &'a [(Expr, bool)],
     top: Option<&'a Expr>,
 ) -> Result<Vec<Row>, QueryError> {
-    let top = match top {
-        Some(e) => Some(count_arg(ctx, e, "LIMIT")?),
-        None => None,
-    };
+    match top {
+        Some(e) => top_k(ctx, input, keys, count_arg(ctx, e, "LIMIT")?),
+        None => sort_all(ctx, input, keys),
+    }
+}
+
+/// The best `top` rows by `keys`, in order: the buffer keeps at most about
+/// twice the rows asked for, and whenever it fills only its best `top`
+/// survive (O(n log k) time and O(k) memory).
+fn top_k<'a>(
+    ctx: &'a Ctx<'a>,
+    input: RowIter<'a>,
+    keys: &'a [(Expr, bool)],
+    top: usize,
+) -> Result<Vec<Row>, QueryError> {
     let cmp = |a: &(Vec<SortKey>, Row), b: &(Vec<SortKey>, Row)| -> Ordering {
         for ((x, y), (_, desc)) in a.0.iter().zip(&b.0).zip(keys) {
             let o = x.order(y);
@@ -578,9 +584,6 @@ fn sort<'a>(
         }
         Ordering::Equal
     };
-    // With a limit, keep at most about twice the rows asked for: whenever
-    // the buffer fills, only its best `k` survive (a top-k in O(n log k)
-    // time and O(k) memory).
     let keep = |rows: &mut Vec<(Vec<SortKey>, Row)>, k: usize| {
         if k == 0 {
             rows.clear();
@@ -600,9 +603,7 @@ fn sort<'a>(
         }
         let size = row.len() + k.len();
         rows.push((k, row));
-        if let Some(top) = top
-            && rows.len() >= top.saturating_mul(2).max(1024)
-        {
+        if rows.len() >= top.saturating_mul(2).max(1024) {
             keep(&mut rows, top);
             ctx.guard.release(held);
             held = rows.iter().map(|(k, r)| k.len() + r.len()).sum();
@@ -612,13 +613,145 @@ fn sort<'a>(
             ctx.guard.charge(size)?;
         }
     }
-    if let Some(top) = top {
-        keep(&mut rows, top);
-    }
+    keep(&mut rows, top);
     ctx.guard.release(held);
     ctx.guard.check()?;
     let rows = sort_checked(ctx, rows, cmp)?;
     Ok(rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// What the sort of all rows moves around: the row's position, and the
+/// first key's string prefix when it is a string (see `SortKey`).
+struct SortEntry {
+    /// The first key's first 16 bytes, big-endian, zero-padded.
+    head: u128,
+    /// The row's position in the input.
+    index: u32,
+    /// `HEAD_NONE`, `HEAD_SHORT` (a string of at most 16 bytes: the head is
+    /// all of it) or `HEAD_LONG`.
+    kind: u8,
+}
+
+const HEAD_NONE: u8 = 0;
+const HEAD_SHORT: u8 = 1;
+const HEAD_LONG: u8 = 2;
+
+/// Every row, sorted by `keys` (stable). The keys' values sit in one flat
+/// vector, and the sort moves small entries, not rows; most comparisons
+/// end on the first key's string prefix in the entry itself.
+fn sort_all<'a>(
+    ctx: &'a Ctx<'a>,
+    input: RowIter<'a>,
+    keys: &'a [(Expr, bool)],
+) -> Result<Vec<Row>, QueryError> {
+    let width = keys.len();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut entries: Vec<SortEntry> = Vec::new();
+    let mut held = 0usize;
+    for row in input {
+        let row = row?;
+        ctx.guard.tick()?;
+        let Ok(index) = u32::try_from(rows.len()) else {
+            return Err(QueryError {
+                code: ErrorCode::MemoryLimit,
+                span: Span::default(),
+                message: "too many rows to sort".into(),
+            });
+        };
+        for (e, _) in keys {
+            values.push(ctx.eval(e, &row)?);
+        }
+        let (head, kind) = match values.get(values.len() - width) {
+            Some(Value::String(s)) if width > 0 => {
+                let kind = if s.len() <= 16 { HEAD_SHORT } else { HEAD_LONG };
+                (string_prefix(s), kind)
+            }
+            _ => (0, HEAD_NONE),
+        };
+        let size = row.len() + width;
+        held += size;
+        ctx.guard.charge(size)?;
+        entries.push(SortEntry { head, index, kind });
+        rows.push(row);
+    }
+    let desc: Vec<bool> = keys.iter().map(|(_, d)| *d).collect();
+    let cmp = |a: &SortEntry, b: &SortEntry| -> Ordering {
+        let (i, j) = (a.index as usize * width, b.index as usize * width);
+        for (t, d) in desc.iter().enumerate() {
+            let o = if t == 0 && a.kind != HEAD_NONE && b.kind != HEAD_NONE {
+                match a.head.cmp(&b.head) {
+                    // Equal padded prefixes of short strings: one is the
+                    // other plus NUL bytes, or they are equal.
+                    Ordering::Equal if a.kind == HEAD_SHORT && b.kind == HEAD_SHORT => {
+                        str_len(&values[i]).cmp(&str_len(&values[j]))
+                    }
+                    Ordering::Equal => values[i].order(&values[j]),
+                    o => o,
+                }
+            } else {
+                values[i + t].order(&values[j + t])
+            };
+            let o = if *d { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        a.index.cmp(&b.index)
+    };
+    ctx.guard.check()?;
+    let entries = if width > 0 && entries.iter().all(|e| e.kind != HEAD_NONE) {
+        // Every first key is a string: sort by the prefixes alone (cheap
+        // comparisons of numbers in the entries), then each run of equal
+        // prefixes by the full comparison.
+        let mut entries = if desc[0] {
+            sort_checked(ctx, entries, |a, b| {
+                b.head.cmp(&a.head).then(a.index.cmp(&b.index))
+            })?
+        } else {
+            sort_checked(ctx, entries, |a, b| {
+                a.head.cmp(&b.head).then(a.index.cmp(&b.index))
+            })?
+        };
+        let mut start = 0;
+        while let Some(first) = entries.get(start) {
+            let head = first.head;
+            let len = entries[start..]
+                .iter()
+                .take_while(|e| e.head == head)
+                .count();
+            if len > 1 {
+                ctx.guard.tick()?;
+                entries[start..start + len].sort_unstable_by(cmp);
+            }
+            start += len;
+        }
+        entries
+    } else {
+        sort_checked(ctx, entries, cmp)?
+    };
+    ctx.guard.release(held);
+    Ok(entries
+        .iter()
+        .map(|e| std::mem::take(&mut rows[e.index as usize]))
+        .collect())
+}
+
+/// The length of a string value (0 for anything else).
+fn str_len(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        _ => 0,
+    }
+}
+
+/// A string's first 16 bytes as a number, big-endian, zero-padded: numbers
+/// compare as the strings' prefixes do.
+fn string_prefix(s: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let head = &s.as_bytes()[..s.len().min(16)];
+    bytes[..head.len()].copy_from_slice(head);
+    u128::from_be_bytes(bytes)
 }
 
 /// The rows of `Op::CountPerNode` extending `row`: each node of `source`

@@ -48,6 +48,14 @@ impl Candidates {
 struct Frame {
     candidates: Candidates,
     pos: usize,
+    /// What the step's candidates are checked against.
+    checks: Rc<Checks>,
+}
+
+/// What a step's candidates are checked against: the same for every frame
+/// of the step when its property maps hold only constants, and then made
+/// once per matcher.
+struct Checks {
     /// The values of the step's property map (and of the reached node's).
     props: Vec<Value>,
     to_props: Vec<Value>,
@@ -57,6 +65,15 @@ struct Frame {
     node: Keys,
     /// When the reached node is given by name: the nodes that carry it.
     targets: Option<Vec<NodeId>>,
+}
+
+/// Whether `e` has the same value in every row: a literal or a parameter.
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Literal(_) | Expr::Parameter(_) => true,
+        Expr::Located(_, inner) => is_constant(inner),
+        _ => false,
+    }
 }
 
 /// Labels and property keys resolved to symbols once per frame, so that
@@ -116,6 +133,8 @@ pub struct Matcher<'a> {
     done: bool,
     charged: usize,
     edge_cache: RefCell<HashMap<(usize, NodeId, u32), EdgeList, FastBuild>>,
+    /// The checks of expansions with constant property maps, by step.
+    checks_cache: RefCell<HashMap<usize, Rc<Checks>, FastBuild>>,
     exists_from: Option<usize>,
 }
 
@@ -145,6 +164,7 @@ impl<'a> Matcher<'a> {
             done: false,
             charged: 0,
             edge_cache: RefCell::new(HashMap::default()),
+            checks_cache: RefCell::new(HashMap::default()),
             exists_from: None,
         }
     }
@@ -214,34 +234,27 @@ impl<'a> Matcher<'a> {
                 Ok(Frame {
                     candidates: Candidates::Nodes(candidates),
                     pos: 0,
-                    props,
-                    to_props: Vec::new(),
-                    rel_keys: Keys::default(),
-                    node: Keys::new(g, &filter.labels, &filter.props),
-                    targets: None,
+                    checks: Rc::new(Checks {
+                        props,
+                        to_props: Vec::new(),
+                        rel_keys: Keys::default(),
+                        node: Keys::new(g, &filter.labels, &filter.props),
+                        targets: None,
+                    }),
                 })
             }
             Step::Expand(x) => {
-                let props = self.eval_props(&x.rel_props)?;
-                let to_props = self.eval_props(&x.to_filter.props)?;
-                let rel_keys = Keys::new(g, &[], &x.rel_props);
-                let node = Keys::new(g, &x.to_filter.labels, &x.to_filter.props);
-                // A reached node given by name is checked against the name
-                // index's few nodes rather than by reading properties.
-                let targets =
-                    x.to_filter
-                        .props
-                        .iter()
-                        .zip(&to_props)
-                        .find_map(|((k, _), v)| match v {
-                            Value::String(s) if &**k == crate::graph::NAME_KEY => {
-                                Some(g.lookup_name(s).to_vec())
-                            }
-                            _ => None,
-                        });
+                let checks = self.expand_checks(x)?;
+                let Checks {
+                    props,
+                    to_props,
+                    rel_keys,
+                    targets,
+                    ..
+                } = &*checks;
                 let nulls = props
                     .iter()
-                    .chain(&to_props)
+                    .chain(to_props)
                     .any(|v| matches!(v, Value::Null));
                 let from = match &self.row[x.from] {
                     Value::Node(id) if !nulls => Some(*id),
@@ -249,7 +262,7 @@ impl<'a> Matcher<'a> {
                 };
                 // The one node the expansion must reach, when known: bound
                 // before the step, or the only node with the given name.
-                let target = match (&self.row[x.to], &targets) {
+                let target = match (&self.row[x.to], targets) {
                     (Value::Node(n), _) if x.to_bound => Some(*n),
                     (_, Some(t)) if !x.to_bound && t.len() == 1 => t.first().copied(),
                     _ => None,
@@ -259,17 +272,13 @@ impl<'a> Matcher<'a> {
                     (None, None) => Candidates::Edges(Rc::new(Vec::new())),
                     (Some(from), None) => Candidates::Edges(self.cached_edges(from, x, target)),
                     (Some(from), Some((min, max))) => {
-                        Candidates::Chains(self.chains(from, x, &rel_keys, &props, min, max)?)
+                        Candidates::Chains(self.chains(from, x, rel_keys, props, min, max)?)
                     }
                 };
                 Ok(Frame {
                     candidates,
                     pos: 0,
-                    props,
-                    to_props,
-                    rel_keys,
-                    node,
-                    targets,
+                    checks,
                 })
             }
             Step::Shortest(s) => {
@@ -284,14 +293,57 @@ impl<'a> Matcher<'a> {
                 Ok(Frame {
                     candidates: Candidates::Paths(paths),
                     pos: 0,
-                    props,
-                    to_props: Vec::new(),
-                    rel_keys,
-                    node: Keys::default(),
-                    targets: None,
+                    checks: Rc::new(Checks {
+                        props,
+                        to_props: Vec::new(),
+                        rel_keys,
+                        node: Keys::default(),
+                        targets: None,
+                    }),
                 })
             }
         }
+    }
+
+    /// The checks of an expansion's candidates, made once per matcher when
+    /// its property maps hold only constants.
+    fn expand_checks(&self, x: &Expand) -> Result<Rc<Checks>, QueryError> {
+        let constant = x
+            .rel_props
+            .iter()
+            .chain(&x.to_filter.props)
+            .all(|(_, e)| is_constant(e));
+        let key = std::ptr::from_ref(x) as usize;
+        if constant && let Some(hit) = self.checks_cache.borrow().get(&key) {
+            return Ok(hit.clone());
+        }
+        let g = self.ctx.graph;
+        let props = self.eval_props(&x.rel_props)?;
+        let to_props = self.eval_props(&x.to_filter.props)?;
+        // A reached node given by name is checked against the name index's
+        // few nodes rather than by reading properties.
+        let targets = x
+            .to_filter
+            .props
+            .iter()
+            .zip(&to_props)
+            .find_map(|((k, _), v)| match v {
+                Value::String(s) if &**k == crate::graph::NAME_KEY => {
+                    Some(g.lookup_name(s).to_vec())
+                }
+                _ => None,
+            });
+        let checks = Rc::new(Checks {
+            rel_keys: Keys::new(g, &[], &x.rel_props),
+            node: Keys::new(g, &x.to_filter.labels, &x.to_filter.props),
+            props,
+            to_props,
+            targets,
+        });
+        if constant {
+            self.checks_cache.borrow_mut().insert(key, checks.clone());
+        }
+        Ok(checks)
     }
 
     /// The edges at `from`, remembered per step: a hub is reached again and
@@ -679,7 +731,7 @@ impl<'a> Matcher<'a> {
                     let Some(&n) = c.get(pos) else {
                         return Ok(false);
                     };
-                    if self.node_ok(&frame.node, &frame.props, n) {
+                    if self.node_ok(&frame.checks.node, &frame.checks.props, n) {
                         self.row[*slot] = Value::Node(n);
                         return Ok(true);
                     }
@@ -692,7 +744,7 @@ impl<'a> Matcher<'a> {
                         && !self.used(&x.distinct_from, e)
                         && (!x.rel_bound
                             || matches!(&self.row[x.rel], Value::Relationship(r) if *r == e))
-                        && self.rel_props_ok(&frame.rel_keys, &frame.props, e)
+                        && self.rel_props_ok(&frame.checks.rel_keys, &frame.checks.props, e)
                         && self.to_ok(x, frame, n);
                     if ok {
                         self.row[x.rel] = Value::Relationship(e);
@@ -741,8 +793,8 @@ impl<'a> Matcher<'a> {
 
     fn to_ok(&self, x: &Expand, frame: &Frame, n: NodeId) -> bool {
         (!x.to_bound || matches!(&self.row[x.to], Value::Node(m) if *m == n))
-            && frame.targets.as_ref().is_none_or(|t| t.contains(&n))
-            && self.node_ok(&frame.node, &frame.to_props, n)
+            && frame.checks.targets.as_ref().is_none_or(|t| t.contains(&n))
+            && self.node_ok(&frame.checks.node, &frame.checks.to_props, n)
     }
 
     /// Builds the named paths of a complete match.

@@ -309,13 +309,15 @@ pub struct SentenceMentions {
 }
 
 /// Reads the mentions of sentence `si` of `doc`, adding entities; matches
-/// inside `skip` (money: "U.S. dollars") are not mentions.
+/// inside `skip` (money: "U.S. dollars") are not mentions. `lowers` holds
+/// the sentence's words lower-cased.
 #[allow(clippy::too_many_arguments)]
 pub fn sentence_mentions(
     lex: &Lexicon,
     doc: &Document,
     si: usize,
     sent: &Sentence,
+    lowers: &crate::extract::Lowered,
     ents: &mut Entities,
     entity_hits: &[(usize, usize, usize)],
     group_hits: &[(usize, usize, GroupKind)],
@@ -324,8 +326,6 @@ pub fn sentence_mentions(
     let toks = &sent.tokens;
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
-    // Lower-cased once per sentence: comparisons below must not allocate.
-    let lowers = crate::extract::Lowered::new((0..toks.len()).map(word));
     let lower = |i: usize| lowers.get(i);
     let tok_of_start = |b: usize| {
         let i = toks.partition_point(|t| t.span.end as usize <= b);

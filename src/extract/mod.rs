@@ -31,19 +31,23 @@ use relation::Context;
 
 /// The lower-cased words of a sentence in one buffer: comparisons in the
 /// extractor run once per token and must not allocate.
-pub(crate) struct Lowered {
+pub struct Lowered {
     buf: String,
     ends: Vec<usize>,
 }
 
 impl Lowered {
     /// Lower-cases `words` into one buffer.
-    pub(crate) fn new<'a>(words: impl Iterator<Item = &'a str>) -> Lowered {
-        let mut buf = String::new();
-        let mut ends = Vec::new();
+    pub fn new<'a>(words: impl Iterator<Item = &'a str>) -> Lowered {
+        let mut buf = String::with_capacity(256);
+        let mut ends = Vec::with_capacity(words.size_hint().0);
         for w in words {
             if w.is_ascii() {
-                buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+                let start = buf.len();
+                buf.push_str(w);
+                if let Some(added) = buf.get_mut(start..) {
+                    added.make_ascii_lowercase();
+                }
             } else {
                 buf.push_str(&w.to_lowercase());
             }
@@ -53,7 +57,7 @@ impl Lowered {
     }
 
     /// Word `i`, lower-cased ("" past the end).
-    pub(crate) fn get(&self, i: usize) -> &str {
+    pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 {
             0
         } else {
@@ -166,11 +170,14 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
             .map(|&(s, e, _)| (s, e))
             .collect();
+        // The sentence's words lower-cased once, for the three readers below.
+        let lowers = Lowered::new(sent.tokens.iter().map(|t| doc.slice(t.span)));
         let sm = mention::sentence_mentions(
             lex,
             doc,
             si,
             sent,
+            &lowers,
             &mut ents,
             e_hits,
             &group_hits,
@@ -181,7 +188,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             .filter(|d| d.get_day().is_some())
             .or(doc.reference_date())
             .or(scene);
-        let dates = temporal::date_exprs(&doc.text, &sent.tokens, reference);
+        let dates = temporal::date_exprs(&doc.text, &sent.tokens, &lowers, reference);
         let ctx = Context {
             lex,
             doc,
@@ -198,6 +205,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             &ctx,
             si,
             sent,
+            &lowers,
             &sm.mentions,
             &resolved,
             c_hits,

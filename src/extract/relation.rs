@@ -230,12 +230,13 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
         .collect()
 }
 
-/// The relations of one sentence.
+/// The relations of one sentence (`lowers`: its words lower-cased).
 #[allow(clippy::too_many_arguments)]
 pub fn relations(
     ctx: &Context,
     si: usize,
     sent: &Sentence,
+    lowers: &crate::extract::Lowered,
     mentions: &[Mention],
     resolved: &[Vec<usize>],
     cue_hits: &[(usize, usize, usize)],
@@ -248,8 +249,6 @@ pub fn relations(
     let toks = &sent.tokens;
     let n = toks.len();
     let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
-    // Lower-cased once per sentence: comparisons below must not allocate.
-    let lowers = crate::extract::Lowered::new((0..toks.len()).map(word));
     let lower = |i: usize| lowers.get(i);
     let tok_start = |b: usize| {
         let i = toks.partition_point(|t| (t.span.start as usize) < b);

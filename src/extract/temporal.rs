@@ -28,8 +28,8 @@ fn year_of(word: &str) -> Option<i32> {
 }
 
 fn day_of(word: &str) -> Option<u8> {
-    let digits: String = word.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let rest = &word[digits.len()..];
+    let n = word.bytes().take_while(u8::is_ascii_digit).count();
+    let (digits, rest) = word.split_at(n);
     if digits.is_empty() || digits.len() > 2 {
         return None;
     }
@@ -75,15 +75,19 @@ fn shift_month(r: PartialDate, delta: i32) -> Option<PartialDate> {
 }
 
 /// Every date expression in a sentence's tokens. `reference` is the day
-/// relative words count from; `year` the year a bare month falls in.
-pub fn date_exprs(text: &str, tokens: &[Token], reference: Option<PartialDate>) -> Vec<DateExpr> {
+/// relative words count from; `year` the year a bare month falls in;
+/// `lowers` holds the tokens' words lower-cased.
+pub fn date_exprs(
+    text: &str,
+    tokens: &[Token],
+    lowers: &crate::extract::Lowered,
+    reference: Option<PartialDate>,
+) -> Vec<DateExpr> {
     let word = |i: usize| {
         tokens
             .get(i)
             .map_or("", |t| text.get(t.span.range()).unwrap_or(""))
     };
-    // Lower-cased once per sentence: comparisons below must not allocate.
-    let lowers = crate::extract::Lowered::new((0..tokens.len()).map(word));
     let lower = |i: usize| lowers.get(i);
     let mut out = Vec::new();
     let mut i = 0;
@@ -261,7 +265,8 @@ mod tests {
         let lex = Lexicon::bundled();
         let toks = tokenize(s, 0, s.len(), &lex);
         let r = PartialDate::parse(reference).ok();
-        date_exprs(s, &toks, r)
+        let lowers = crate::extract::Lowered::new(toks.iter().map(|t| &s[t.span.range()]));
+        date_exprs(s, &toks, &lowers, r)
             .into_iter()
             .map(|d| d.date.to_string())
             .collect()

@@ -21,12 +21,17 @@ pub fn month_number(word: &str) -> Option<u8> {
         "november",
         "december",
     ];
-    if !w.starts_with(|c: char| c.is_uppercase()) || w.len() < 3 || w.len() > 9 {
+    // Month names are ASCII: any other word is not one.
+    if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() < 3 || w.len() > 9 {
         return None;
     }
-    let lower = w.to_lowercase();
     for (i, name) in NAMES.iter().enumerate() {
-        if lower == *name || (lower.len() >= 3 && lower.len() <= 4 && name.starts_with(&lower)) {
+        let whole = name.eq_ignore_ascii_case(w);
+        let prefix = w.len() <= 4
+            && name
+                .get(..w.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(w));
+        if whole || prefix {
             // "Mar" and "May" are fine; "Ma" is too short to be a month.
             return Some(i as u8 + 1);
         }

@@ -350,11 +350,19 @@ impl Ctx<'_> {
             Value::Null => Ok(Value::Null),
             Value::Node(id) => {
                 let node = self.graph.node(*id).ok_or_else(|| deleted_node(id.0))?;
-                Ok(node.property(key).map_or(Value::Null, Value::from_property))
+                let found = self
+                    .keys
+                    .sym(self.graph, key)
+                    .and_then(|k| node.properties().get(k));
+                Ok(found.map_or(Value::Null, Value::from_property))
             }
             Value::Relationship(id) => {
                 let edge = self.graph.edge(*id).ok_or_else(|| deleted_edge(id.0))?;
-                Ok(edge.property(key).map_or(Value::Null, Value::from_property))
+                let found = self
+                    .keys
+                    .sym(self.graph, key)
+                    .and_then(|k| edge.properties().get(k));
+                Ok(found.map_or(Value::Null, Value::from_property))
             }
             Value::Map(map) => Ok(map.get(key).cloned().unwrap_or(Value::Null)),
             Value::Date(d) => Ok(match key {

@@ -15,7 +15,7 @@ mod pattern;
 mod regex;
 mod write;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
@@ -23,7 +23,8 @@ use std::time::Instant;
 
 use indexmap::IndexMap;
 
-use crate::graph::{EdgeId, Graph, NodeId, PropertyValue};
+use crate::graph::{EdgeId, Graph, NodeId, PropertyValue, Sym};
+use crate::hash::FastBuild;
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::plan::{Op, QueryPlan, StatementPlan};
 use crate::query::value::Value;
@@ -158,6 +159,30 @@ pub struct Ctx<'a> {
     pub deleted: &'a Deleted,
     /// How many slots a row has.
     pub width: usize,
+    /// Property keys already resolved to the graph's symbols.
+    pub keys: KeyCache,
+}
+
+/// Property keys resolved to the graph's symbols, by the address of the
+/// key's text: a key of the plan is looked up by name once per statement.
+/// A hit is checked against the symbol's name, so a key at a reused
+/// address can never read another key's values.
+#[derive(Debug, Default)]
+pub struct KeyCache(RefCell<HashMap<usize, Sym, FastBuild>>);
+
+impl KeyCache {
+    /// The symbol of property key `key`, if the graph has one.
+    pub fn sym(&self, graph: &Graph, key: &str) -> Option<Sym> {
+        let addr = key.as_ptr() as usize;
+        if let Some(&sym) = self.0.borrow().get(&addr)
+            && graph.resolve(sym) == key
+        {
+            return Some(sym);
+        }
+        let sym = graph.sym(key)?;
+        self.0.borrow_mut().insert(addr, sym);
+        Some(sym)
+    }
 }
 
 /// The entities a statement deleted; reading them is an error.
@@ -378,6 +403,7 @@ fn run_query(
                 guard,
                 deleted,
                 width: plan.width,
+                keys: Default::default(),
             };
             let iter = ops::build(&ctx, reads, Box::new(input.into_iter().map(Ok)), &cells);
             let mut out = Vec::new();

@@ -36,6 +36,7 @@ impl Env<'_> {
             guard: self.guard,
             deleted,
             width: self.width,
+            keys: Default::default(),
         };
         ctx.eval(e, row)
     }
@@ -100,6 +101,7 @@ pub fn apply(
                         guard,
                         deleted,
                         width: env.width,
+                        keys: Default::default(),
                     };
                     Matcher::new(
                         &ctx,
@@ -252,6 +254,7 @@ fn create(
             guard: env.guard,
             deleted,
             width: env.width,
+            keys: Default::default(),
         };
         let path = ctx.path(parts, row);
         row[*slot] = path;

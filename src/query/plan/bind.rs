@@ -1136,6 +1136,7 @@ impl<'s> Binder<'s> {
             guard: &guard,
             deleted: &deleted,
             width: self.names.len(),
+            keys: Default::default(),
         };
         match ctx.eval(e, &vec![Value::Null; self.names.len()]) {
             Ok(v) => Ok(Some(v)),

@@ -609,3 +609,44 @@ fn a_sort_bigger_than_one_run_merges_its_runs_stably() {
     want.sort_by_key(|x| std::cmp::Reverse(x % 997));
     assert_eq!(got, want);
 }
+
+/// The rows of the first statement of `q`, in the order the query gives.
+fn ordered_rows(graph: &mut Graph, q: &str) -> Vec<String> {
+    let outcomes = query::run(graph, q, &RunOptions::default());
+    let result = outcomes[0].result.as_ref().expect("the query runs");
+    result.rows.iter().map(|r| format!("{r:?}")).collect()
+}
+
+#[test]
+fn a_full_sort_orders_like_the_top_k_sort() {
+    // Strings that agree on their first 16 bytes, one that is another's
+    // prefix, ties (the sort must be stable), and other types mixed in.
+    let values = "['international talks b', 'international talks a', 'international talks',
+                   'international', null, 2, 'a', 1.5, 'international talks a', 'b', true,
+                   'international talks a', '', 'ünïcode', 'international talks\\u0000']";
+    let mut graph = Graph::new();
+    for order in ["x", "x DESC", "x, i DESC", "x DESC, i"] {
+        let q = |limit: &str| {
+            format!(
+                "WITH {values} AS xs UNWIND range(0, size(xs) - 1) AS i
+                 RETURN xs[i] AS x, i ORDER BY {order}{limit}"
+            )
+        };
+        let full = ordered_rows(&mut graph, &q(""));
+        let top = ordered_rows(&mut graph, &q(" LIMIT 100"));
+        assert_eq!(full, top, "ORDER BY {order}");
+        assert_eq!(full.len(), 15);
+    }
+    // Only strings: the prefix path sorts every row.
+    let q = |limit: &str| {
+        format!(
+            "UNWIND ['international talks b', 'international talks a', 'b', 'international talks a',
+                     'international talks', 'a'] AS x
+             WITH x, rand() AS r RETURN x ORDER BY x DESC{limit}"
+        )
+    };
+    assert_eq!(
+        ordered_rows(&mut graph, &q("")),
+        ordered_rows(&mut graph, &q(" LIMIT 10"))
+    );
+}

@@ -59,9 +59,8 @@ use super::{
 };
 use crate::files::atomic::write_atomic;
 use crate::span::LineIndex;
-use lines::Lines;
-
 mod lines;
+mod scan;
 
 /// The `format` field of every dump.
 pub const FORMAT: &str = "newsgraph";
@@ -203,6 +202,12 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), DumpError> {
     })
 }
 
+/// How many bytes the fast path reads at a time (then on to the end of
+/// the line): big enough that handing a chunk to a thread costs nothing
+/// next to reading it, small enough that the chunks in flight stay out of
+/// the peak memory.
+const CHUNK: usize = 1 << 20;
+
 /// Reads the dump at `path`; errors name the path as given.
 ///
 /// The file is read a megabyte at a time by the fast path of [`lines`],
@@ -216,7 +221,7 @@ pub fn load(path: &Path) -> Result<Graph, DumpError> {
         source,
     };
     let file = std::fs::File::open(path).map_err(io_error)?;
-    if let Some(graph) = load_lines(file).map_err(io_error)? {
+    if let Some(graph) = lines::load(FileChunks::new(file, CHUNK)).map_err(io_error)? {
         return Ok(graph);
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
@@ -224,39 +229,80 @@ pub fn load(path: &Path) -> Result<Graph, DumpError> {
     read_slow(checked_text(&bytes, &name)?, &name)
 }
 
-/// Reads a dump with the fast path, a chunk of whole lines at a time;
-/// `None` when the fast path gives up.
-fn load_lines(mut file: impl io::Read) -> io::Result<Option<Graph>> {
-    const CHUNK: u64 = 1 << 20;
-    let mut lines = Lines::new();
-    let mut buf = Vec::new();
-    loop {
-        let read = (&mut file).take(CHUNK).read_to_end(&mut buf)?;
-        let whole = if read == 0 {
-            buf.len()
-        } else {
-            match buf.iter().rposition(|&b| b == b'\n') {
-                Some(end) => end + 1,
-                // A line longer than a chunk: read on.
-                None => continue,
-            }
-        };
-        // A line break is never inside a character, so whole lines are
-        // valid UTF-8 on their own when the file is.
-        let Ok(text) = std::str::from_utf8(&buf[..whole]) else {
-            return Ok(None);
-        };
-        if text
-            .split_terminator('\n')
-            .any(|line| lines.line(line).is_err())
-        {
-            return Ok(None);
-        }
-        buf.drain(..whole);
-        if read == 0 {
-            return Ok(lines.finish().ok());
+/// A file in chunks of whole lines of at least `size` bytes (the last
+/// chunk may be shorter and lack its line break).
+struct FileChunks<R> {
+    file: R,
+    size: usize,
+    /// The start of a line that the last chunk cut.
+    carry: Vec<u8>,
+    done: bool,
+}
+
+impl<R: io::Read> FileChunks<R> {
+    fn new(file: R, size: usize) -> FileChunks<R> {
+        FileChunks {
+            file,
+            size,
+            carry: Vec::new(),
+            done: false,
         }
     }
+}
+
+impl<R: io::Read> Iterator for FileChunks<R> {
+    type Item = io::Result<Vec<u8>>;
+
+    fn next(&mut self) -> Option<io::Result<Vec<u8>>> {
+        if self.done {
+            return None;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        loop {
+            let before = buf.len();
+            buf.reserve(self.size);
+            let read = match (&mut self.file)
+                .take(self.size as u64)
+                .read_to_end(&mut buf)
+            {
+                Ok(read) => read,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            if read == 0 {
+                self.done = true;
+                return (!buf.is_empty()).then_some(Ok(buf));
+            }
+            // A line longer than a chunk: read on.
+            if let Some(last) = buf[before..].iter().rposition(|&b| b == b'\n') {
+                self.carry = buf.split_off(before + last + 1);
+                return Some(Ok(buf));
+            }
+        }
+    }
+}
+
+/// `text` in chunks of whole lines of at least `size` bytes (the last
+/// chunk may be shorter and lack its line break).
+fn text_chunks(text: &str, size: usize) -> impl Iterator<Item = io::Result<&[u8]>> {
+    let mut rest = text.as_bytes();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let cut = match rest
+            .get(size..)
+            .and_then(|r| r.iter().position(|&b| b == b'\n'))
+        {
+            Some(i) => size + i + 1,
+            None => rest.len(),
+        };
+        let (chunk, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(Ok(chunk))
+    })
 }
 
 /// Reads a dump from bytes that may not be text; `name` is the file name
@@ -297,12 +343,7 @@ fn checked_text<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, DumpError> {
 
 /// Reads a dump from text; `name` is the file name used in errors.
 pub fn read(text: &str, name: &str) -> Result<Graph, DumpError> {
-    let mut lines = Lines::new();
-    if text
-        .split_terminator('\n')
-        .all(|line| lines.line(line).is_ok())
-        && let Ok(graph) = lines.finish()
-    {
+    if let Ok(Some(graph)) = lines::load(text_chunks(text, CHUNK)) {
         return Ok(graph);
     }
     read_slow(text, name)
@@ -522,10 +563,6 @@ struct Loader {
     strings: SharedStrings,
     names: Names,
     problem: Option<Problem>,
-    /// A record's properties as they are read, reused from record to record.
-    scratch: Props,
-    /// A record's string values once shared, reused likewise.
-    shared: Vec<Arc<str>>,
 }
 
 impl Loader {
@@ -540,8 +577,6 @@ impl Loader {
             strings: SharedStrings::default(),
             names: Names::default(),
             problem: None,
-            scratch: Vec::new(),
-            shared: Vec::new(),
         }
     }
 
@@ -765,9 +800,16 @@ impl SharedStrings {
     /// every string found there, and only then are the strings compared, so
     /// no read waits for another.
     pub fn get_batch(&mut self, strings: &[&str], out: &mut Vec<Arc<str>>) {
+        self.share(strings, |_, shared| out.push(shared));
+    }
+
+    /// Shared copies of `strings`, handed to `put` with their positions, in
+    /// order, the misses overlapping as in [`SharedStrings::get_batch`].
+    pub(crate) fn share(&mut self, strings: &[&str], mut put: impl FnMut(usize, Arc<str>)) {
         const BATCH: usize = 16;
         let mut hashes = [0u64; BATCH];
-        for batch in strings.chunks(BATCH) {
+        for (n, batch) in strings.chunks(BATCH).enumerate() {
+            let start = n * BATCH;
             for (h, s) in hashes.iter_mut().zip(batch) {
                 *h = hash_str(s);
             }
@@ -789,8 +831,8 @@ impl SharedStrings {
                 }
             }
             std::hint::black_box(touched);
-            for (h, s) in hashes.iter().zip(batch) {
-                out.push(self.get_hashed(*h, s));
+            for (i, (h, s)) in hashes.iter().zip(batch).enumerate() {
+                put(start + i, self.get_hashed(*h, s));
             }
         }
     }
@@ -1404,11 +1446,7 @@ mod tests {
     #[test]
     fn the_fast_path_builds_what_serde_builds() {
         let text = dump(&sample());
-        let mut lines = Lines::new();
-        for line in text.split_terminator('\n') {
-            lines.line(line).unwrap();
-        }
-        let fast = lines.finish().unwrap();
+        let fast = lines::load(text_chunks(&text, CHUNK)).unwrap().unwrap();
         let slow = read_slow(&text, "g.json").unwrap();
         assert_eq!(dump(&fast), text);
         assert_eq!(dump(&slow), text);
@@ -1433,6 +1471,88 @@ mod tests {
                 fast.edges_at(hu, dir, None).collect::<Vec<_>>(),
                 slow.edges_at(hu, dir, None).collect::<Vec<_>>()
             );
+        }
+    }
+
+    /// Every symbol of `g`, in the store's order.
+    fn symbols(g: &Graph) -> Vec<&str> {
+        (0..g.symbols().len())
+            .map(|i| g.resolve(Sym::from_index(i)))
+            .collect()
+    }
+
+    /// A graph of many records, with free ids and values of every kind, so
+    /// that small chunks put each kind of line at a chunk's edge.
+    fn many() -> Graph {
+        let mut g = sample();
+        let kinds = ["Person", "Country", "Place"];
+        let nodes: Vec<NodeId> = (0..40)
+            .map(|i| {
+                let labels = [kinds[i % 3], kinds[(i + 1) % 3]];
+                let name = format!("n{}", i % 7);
+                let extra = if i % 5 == 0 {
+                    PropertyValue::Float(0.5)
+                } else {
+                    PropertyValue::Int(i as i64)
+                };
+                g.add_node(labels, [("name", name.into()), (kinds[i % 3], extra)])
+            })
+            .collect();
+        for i in 0..200usize {
+            let ty = ["MET", "VISITED", "SAID", "MET"][i % 4];
+            let key = format!("k{}", i % 11);
+            g.add_edge(
+                nodes[i % 40],
+                nodes[(i * 7) % 40],
+                ty,
+                [
+                    ("doc", format!("d{}", i % 13).into()),
+                    (key.as_str(), PropertyValue::Bool(i % 2 == 0)),
+                ],
+            )
+            .unwrap();
+        }
+        g.detach_remove_node(nodes[3]).unwrap();
+        g
+    }
+
+    #[test]
+    fn threads_build_what_one_thread_builds() {
+        let text = dump(&many());
+        let whole = lines::load(text_chunks(&text, usize::MAX))
+            .unwrap()
+            .unwrap();
+        let slow = read_slow(&text, "g.json").unwrap();
+        assert_eq!(symbols(&whole), symbols(&slow));
+        for size in [1, 40, 100, 1000] {
+            let threaded = lines::load(text_chunks(&text, size)).unwrap().unwrap();
+            assert_eq!(dump(&threaded), text, "chunks of {size}");
+            assert_eq!(symbols(&threaded), symbols(&whole), "chunks of {size}");
+            assert_eq!(
+                threaded.labels().collect::<Vec<_>>(),
+                whole.labels().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                threaded.edge_types().collect::<Vec<_>>(),
+                whole.edge_types().collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn threads_give_up_where_one_thread_gives_up() {
+        let text = dump(&many());
+        let bad = [
+            text.replacen("[2,[", "[0,[", 1),
+            text.replacen("\"doc\":\"d3\"", "\"doc\":\"d3\",\"doc\":\"x\"", 1),
+            text.replacen("],\n\"edges\"", "]\n\"edges\"", 1),
+            format!("{text}x"),
+        ];
+        for bad in &bad {
+            assert_ne!(bad, &text);
+            for size in [1, 100, usize::MAX] {
+                assert!(lines::load(text_chunks(bad, size)).unwrap().is_none());
+            }
         }
     }
 

@@ -234,75 +234,109 @@ pub fn load(path: &Path) -> Result<Graph, DumpError> {
 struct FileChunks<R> {
     file: R,
     size: usize,
+    len: Option<usize>,
     /// The start of a line that the last chunk cut.
     carry: Vec<u8>,
+    /// Chunks read and handed back, whose memory holds the next ones (fresh
+    /// memory costs a page fault a page).
+    spare: Vec<Vec<u8>>,
     done: bool,
 }
 
-impl<R: io::Read> FileChunks<R> {
-    fn new(file: R, size: usize) -> FileChunks<R> {
+impl FileChunks<std::fs::File> {
+    fn new(file: std::fs::File, size: usize) -> FileChunks<std::fs::File> {
+        let len = file
+            .metadata()
+            .ok()
+            .and_then(|m| usize::try_from(m.len()).ok());
         FileChunks {
             file,
             size,
+            len,
             carry: Vec::new(),
+            spare: Vec::new(),
             done: false,
         }
     }
 }
 
-impl<R: io::Read> Iterator for FileChunks<R> {
-    type Item = io::Result<Vec<u8>>;
+impl<R: io::Read> lines::Source for FileChunks<R> {
+    type Chunk = Vec<u8>;
 
-    fn next(&mut self) -> Option<io::Result<Vec<u8>>> {
+    fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
         if self.done {
-            return None;
+            return Ok(None);
         }
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf.append(&mut self.carry);
         loop {
             let before = buf.len();
             buf.reserve(self.size);
-            let read = match (&mut self.file)
+            let read = (&mut self.file)
                 .take(self.size as u64)
-                .read_to_end(&mut buf)
-            {
-                Ok(read) => read,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            };
+                .read_to_end(&mut buf);
+            let read = read.inspect_err(|_| self.done = true)?;
             if read == 0 {
                 self.done = true;
-                return (!buf.is_empty()).then_some(Ok(buf));
+                return Ok((!buf.is_empty()).then_some(buf));
             }
             // A line longer than a chunk: read on.
             if let Some(last) = buf[before..].iter().rposition(|&b| b == b'\n') {
-                self.carry = buf.split_off(before + last + 1);
-                return Some(Ok(buf));
+                self.carry.extend_from_slice(&buf[before + last + 1..]);
+                buf.truncate(before + last + 1);
+                return Ok(Some(buf));
             }
         }
     }
+
+    fn recycle(&mut self, chunk: Vec<u8>) {
+        self.spare.push(chunk);
+    }
+
+    fn len(&self) -> Option<usize> {
+        self.len
+    }
 }
 
-/// `text` in chunks of whole lines of at least `size` bytes (the last
+/// A text in chunks of whole lines of at least `size` bytes (the last
 /// chunk may be shorter and lack its line break).
-fn text_chunks(text: &str, size: usize) -> impl Iterator<Item = io::Result<&[u8]>> {
-    let mut rest = text.as_bytes();
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
+struct TextChunks<'t> {
+    rest: &'t [u8],
+    size: usize,
+    len: usize,
+}
+
+fn text_chunks(text: &str, size: usize) -> TextChunks<'_> {
+    TextChunks {
+        rest: text.as_bytes(),
+        size,
+        len: text.len(),
+    }
+}
+
+impl<'t> lines::Source for TextChunks<'t> {
+    type Chunk = &'t [u8];
+
+    fn next_chunk(&mut self) -> io::Result<Option<&'t [u8]>> {
+        if self.rest.is_empty() {
+            return Ok(None);
         }
-        let cut = match rest
-            .get(size..)
-            .and_then(|r| r.iter().position(|&b| b == b'\n'))
-        {
-            Some(i) => size + i + 1,
-            None => rest.len(),
+        let after = self.rest.get(self.size..);
+        let cut = match after.and_then(|r| r.iter().position(|&b| b == b'\n')) {
+            Some(i) => self.size + i + 1,
+            None => self.rest.len(),
         };
-        let (chunk, tail) = rest.split_at(cut);
-        rest = tail;
-        Some(Ok(chunk))
-    })
+        let (chunk, rest) = self.rest.split_at(cut);
+        self.rest = rest;
+        Ok(Some(chunk))
+    }
+
+    fn recycle(&mut self, _: &'t [u8]) {}
+
+    fn len(&self) -> Option<usize> {
+        Some(self.len)
+    }
 }
 
 /// Reads a dump from bytes that may not be text; `name` is the file name
@@ -599,6 +633,11 @@ impl Loader {
         }
         self.holes += wanted;
         Ok(())
+    }
+
+    /// Makes room for `more` edges beyond those in the store.
+    fn reserve_edges(&mut self, more: usize) {
+        self.graph.reserve_edges_unindexed(more);
     }
 
     /// Checks a node record's id as soon as it is read.

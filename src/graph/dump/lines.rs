@@ -74,38 +74,57 @@ const SCANNERS: usize = 2;
 /// the chunks in flight stay a few megabytes.
 const AHEAD: usize = 2;
 
-/// Loads a dump from `chunks`, each of whole lines (the last one may lack
-/// its line break); `None` when the fast path gives up. A second chunk puts
-/// the scanning on [`SCANNERS`] threads, which take the chunks in turn.
-pub(super) fn load<C: AsRef<[u8]> + Send>(
-    chunks: impl Iterator<Item = io::Result<C>>,
-) -> io::Result<Option<Graph>> {
-    let mut chunks = chunks.peekable();
-    let Some(first) = chunks.next().transpose()? else {
+/// Where the fast path gets its chunks: each of whole lines (the last one
+/// may lack its line break).
+pub(super) trait Source {
+    /// A chunk of bytes.
+    type Chunk: AsRef<[u8]> + Send;
+
+    /// The next chunk, `None` at the end.
+    fn next_chunk(&mut self) -> io::Result<Option<Self::Chunk>>;
+
+    /// Takes back a chunk that was read, so that its memory holds the next.
+    fn recycle(&mut self, chunk: Self::Chunk);
+
+    /// How many bytes there are in all, when known.
+    fn len(&self) -> Option<usize>;
+}
+
+/// A chunk on its way to a scanner, with the list its lines go into (the
+/// lists go round, as the chunks' memory does).
+type ToScanner<C> = (C, Vec<Line>);
+
+/// A chunk back from a scanner, with what the scanner read.
+type FromScanner<C> = (C, Option<Chunk>);
+
+/// Loads a dump from `source`; `None` when the fast path gives up. A
+/// second chunk puts the scanning on [`SCANNERS`] threads, which take the
+/// chunks in turn.
+pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
+    let Some(first) = source.next_chunk()? else {
         return Ok(None);
     };
-    if chunks.peek().is_none() {
+    let Some(second) = source.next_chunk()? else {
         // One chunk: threads would only cost their start.
-        let mut lines = Lines::new(1);
+        let mut lines = Lines::new(1, source.len());
         let mut scanner = Scanner::default();
-        let added = match scanner.chunk(first.as_ref()) {
-            Some(chunk) => lines.chunk(0, first.as_ref(), chunk),
+        let added = match scanner.chunk(first.as_ref(), Vec::new()) {
+            Some(chunk) => lines.chunk(0, first.as_ref(), chunk).map(drop),
             None => Err(GiveUp),
         };
         return Ok(added.and_then(|()| lines.finish()).ok());
-    }
-    let chunks = std::iter::once(Ok(first)).chain(chunks);
-    thread::scope(|s| {
+    };
+    let lines = thread::scope(|s| {
         let mut to_scanners = Vec::with_capacity(SCANNERS);
         let mut from_scanners = Vec::with_capacity(SCANNERS);
         let mut handles = Vec::with_capacity(SCANNERS);
         for _ in 0..SCANNERS {
-            let (to, inbox) = mpsc::sync_channel::<C>(AHEAD);
-            let (outbox, from) = mpsc::sync_channel::<(C, Option<Chunk>)>(AHEAD);
+            let (to, inbox) = mpsc::sync_channel::<ToScanner<S::Chunk>>(AHEAD);
+            let (outbox, from) = mpsc::sync_channel::<FromScanner<S::Chunk>>(AHEAD);
             handles.push(s.spawn(move || {
                 let mut scanner = Scanner::default();
-                for bytes in inbox {
-                    let chunk = scanner.chunk(bytes.as_ref());
+                for (bytes, list) in inbox {
+                    let chunk = scanner.chunk(bytes.as_ref(), list);
                     if outbox.send((bytes, chunk)).is_err() {
                         break;
                     }
@@ -114,8 +133,10 @@ pub(super) fn load<C: AsRef<[u8]> + Send>(
             to_scanners.push(to);
             from_scanners.push(from);
         }
-        // Dropping the channels (as `add_in_order` returns) ends the scanners.
-        let added = add_in_order(chunks, to_scanners, from_scanners);
+        let lines = Lines::new(SCANNERS, source.len());
+        // The channels go with `add_in_order`'s return, which ends the
+        // scanners and frees their tables before the indexes are built.
+        let added = add_in_order(lines, [first, second], source, to_scanners, from_scanners);
         // A scanner that panicked left its chunks unread, and `add_in_order`
         // gave up on them: the slow path then reads the file, and reports
         // its problems as it would have.
@@ -123,43 +144,55 @@ pub(super) fn load<C: AsRef<[u8]> + Send>(
         for handle in handles {
             panicked |= handle.join().is_err();
         }
-        if panicked { Ok(None) } else { added }
-    })
+        added.map(|lines| lines.filter(|_| !panicked))
+    })?;
+    Ok(lines.and_then(|lines| lines.finish().ok()))
 }
 
 /// Hands the chunks to the scanners in turn and adds what they read, in
-/// the order of the chunks.
-fn add_in_order<C: AsRef<[u8]>>(
-    mut chunks: impl Iterator<Item = io::Result<C>>,
-    to: Vec<mpsc::SyncSender<C>>,
-    from: Vec<mpsc::Receiver<(C, Option<Chunk>)>>,
-) -> io::Result<Option<Graph>> {
-    let mut lines = Lines::new(SCANNERS);
+/// the order of the chunks; `None` when the fast path gives up.
+fn add_in_order<S: Source>(
+    mut lines: Lines,
+    first: [S::Chunk; 2],
+    mut source: S,
+    to: Vec<mpsc::SyncSender<ToScanner<S::Chunk>>>,
+    from: Vec<mpsc::Receiver<FromScanner<S::Chunk>>>,
+) -> io::Result<Option<Lines>> {
+    let mut first = first.into_iter();
+    let mut lists: Vec<Vec<Line>> = Vec::new();
     let (mut sent, mut added) = (0, 0);
     let mut more = true;
     loop {
         while more && sent - added < SCANNERS * AHEAD {
-            match chunks.next() {
-                Some(bytes) => {
-                    if to[sent % SCANNERS].send(bytes?).is_err() {
-                        return Ok(None);
+            let bytes = match first.next() {
+                Some(bytes) => bytes,
+                None => match source.next_chunk()? {
+                    Some(bytes) => bytes,
+                    None => {
+                        more = false;
+                        break;
                     }
-                    sent += 1;
-                }
-                None => more = false,
+                },
+            };
+            let list = lists.pop().unwrap_or_default();
+            if to[sent % SCANNERS].send((bytes, list)).is_err() {
+                return Ok(None);
             }
+            sent += 1;
         }
         if added == sent {
-            return Ok(lines.finish().ok());
+            return Ok(Some(lines));
         }
         let scanner = added % SCANNERS;
         let Ok((bytes, Some(chunk))) = from[scanner].recv() else {
             return Ok(None);
         };
         added += 1;
-        if lines.chunk(scanner, bytes.as_ref(), chunk).is_err() {
-            return Ok(None);
+        match lines.chunk(scanner, bytes.as_ref(), chunk) {
+            Ok(list) => lists.push(list),
+            Err(GiveUp) => return Ok(None),
         }
+        source.recycle(bytes);
     }
 }
 
@@ -169,26 +202,47 @@ struct Lines {
     state: State,
     /// Each scanner's symbols, as the store's.
     syms: Vec<SymMap>,
+    /// How many bytes there are in all, when known.
+    len: Option<usize>,
+    /// How many bytes the chunks before this one held.
+    offset: usize,
+    /// Where the edge records start, once the line before them was read.
+    edges_start: Option<usize>,
+    /// How many edge records were added.
+    edges: usize,
+    /// Whether room for the edges was made yet (see [`Lines::make_room`]).
+    room: bool,
 }
 
 impl Lines {
-    fn new(scanners: usize) -> Lines {
+    fn new(scanners: usize, len: Option<usize>) -> Lines {
         Lines {
             loader: Loader::new(),
             state: State::Head,
             syms: (0..scanners).map(|_| SymMap::default()).collect(),
+            len,
+            offset: 0,
+            edges_start: None,
+            edges: 0,
+            room: false,
         }
     }
 
-    /// Adds the lines of `bytes` as `scanner` read them.
-    fn chunk(&mut self, scanner: usize, bytes: &[u8], chunk: Chunk) -> Result<(), GiveUp> {
+    /// Adds the lines of `bytes` as `scanner` read them; gives back the
+    /// emptied list of lines.
+    fn chunk(
+        &mut self,
+        scanner: usize,
+        bytes: &[u8],
+        mut chunk: Chunk,
+    ) -> Result<Vec<Line>, GiveUp> {
         self.syms
             .get_mut(scanner)
             .ok_or(GiveUp)?
             .spellings
             .extend(chunk.names);
         let mut start = 0;
-        for Line { end, comma, item } in chunk.lines {
+        for Line { end, comma, item } in chunk.lines.drain(..) {
             let next = if comma { Next::Record } else { Next::End };
             self.state = match (self.state, item) {
                 (State::Nodes(n), Item::Node { id, labels, props }) if n != Next::End => {
@@ -205,17 +259,50 @@ impl Lines {
                     },
                 ) if n != Next::End => {
                     self.edge(scanner, id, ends, ty, props)?;
+                    self.edges += 1;
                     State::Edges(next)
                 }
                 (_, item) => {
                     let line = bytes.get(start..end).ok_or(GiveUp)?;
                     let line = std::str::from_utf8(line).map_err(|_| GiveUp)?;
-                    self.line(line, &item)?
+                    let state = self.line(line, &item)?;
+                    if state == State::Edges(Next::Any) {
+                        self.edges_start = Some(self.offset + end + 1);
+                    }
+                    state
                 }
             };
             start = end + 1;
         }
-        Ok(())
+        self.offset += bytes.len();
+        self.make_room();
+        Ok(chunk.lines)
+    }
+
+    /// Makes room in the store for the edges still to come, once a chunk
+    /// of them was read, estimated from the bytes left and the length of
+    /// the edge lines so far (a little over, so that the store's list of
+    /// edges never grows by copying: at a million edges it holds 48 MB, and
+    /// growing it by doubling touched twice that).
+    fn make_room(&mut self) {
+        const SAMPLE: usize = 1000;
+        // The room is allocated at once, which fails hard; past this many
+        // edges (768 MB of them) the list grows as it fills instead. So a
+        // file of a few records and gigabytes of trailing white space does
+        // not ask for the room of a billion edges.
+        const MOST: usize = 1 << 24;
+        let (Some(len), Some(start)) = (self.len, self.edges_start) else {
+            return;
+        };
+        if self.room || self.edges < SAMPLE {
+            return;
+        }
+        self.room = true;
+        let read = self.offset.saturating_sub(start);
+        let left = len.saturating_sub(self.offset);
+        // Lines get longer as ids get more digits, so this errs high.
+        let more = left / (read / self.edges).max(1);
+        self.loader.reserve_edges((more + more / 16).min(MOST));
     }
 
     /// The state after a line that is not a record read by the scanner,

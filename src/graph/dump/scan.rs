@@ -107,24 +107,20 @@ pub(super) struct Scanner {
 }
 
 impl Scanner {
-    /// Reads the lines of `bytes`, which end where a line ends; `None` when
-    /// they are not UTF-8.
-    pub(super) fn chunk(&mut self, bytes: &[u8]) -> Option<Chunk> {
+    /// Reads the lines of `bytes`, which end where a line ends, into
+    /// `lines` (emptied first); `None` when they are not UTF-8.
+    pub(super) fn chunk(&mut self, bytes: &[u8], mut lines: Vec<Line>) -> Option<Chunk> {
         // A line break is never inside a character, so whole lines are
         // valid UTF-8 on their own when the file is.
         let text = std::str::from_utf8(bytes).ok()?;
-        let mut lines: Vec<Line> = Vec::with_capacity(text.len() / 64);
+        lines.clear();
         let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
-        let mut end = 0;
-        for line in text.split_terminator('\n') {
-            end += line.len();
-            let item = self.line(line, lines.len(), &mut pending, &mut lines);
-            lines.push(Line {
-                end,
-                comma: line.ends_with(','),
-                item,
-            });
-            end += 1;
+        // The lines as `str::split_terminator('\n')` gives them.
+        let mut start = 0;
+        while start < text.len() {
+            let line = self.line(text, start, &mut pending, &mut lines);
+            start = line.end + 1;
+            lines.push(line);
             if pending.len() >= BATCH {
                 self.share(&mut pending, &mut lines);
             }
@@ -136,30 +132,46 @@ impl Scanner {
         })
     }
 
-    /// Reads one line, the `index`th of its chunk.
+    /// Reads the line of `text` that starts at `start`. A record is read
+    /// first and its line's end found where the record ends, so that a
+    /// chunk of records is read in one pass; any other line is looked for
+    /// its end.
     fn line<'t>(
         &mut self,
-        line: &'t str,
-        index: usize,
+        text: &'t str,
+        start: usize,
         pending: &mut Vec<Pending<'t>>,
         lines: &mut [Line],
-    ) -> Item {
-        let text = line.strip_suffix(',').unwrap_or(line);
+    ) -> Line {
         let mut scan = Scan {
             text,
             bytes: text.as_bytes(),
-            pos: 0,
-            line: index,
+            pos: start,
+            line: lines.len(),
         };
         let mark = pending.len();
-        let read = scan.record(self, pending, lines);
-        read.unwrap_or_else(|(bail, edge)| {
-            pending.truncate(mark);
-            match bail {
-                Bail::Serde => Item::Text,
-                Bail::Wrong => Item::Wrong { edge },
+        match scan.record(self, pending, lines) {
+            Ok((item, comma)) => Line {
+                end: scan.pos,
+                comma,
+                item,
+            },
+            Err((bail, edge)) => {
+                pending.truncate(mark);
+                let end = text.as_bytes()[start..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(text.len(), |n| start + n);
+                Line {
+                    end,
+                    comma: text.as_bytes()[start..end].ends_with(b","),
+                    item: match bail {
+                        Bail::Serde => Item::Text,
+                        Bail::Wrong => Item::Wrong { edge },
+                    },
+                }
             }
-        })
+        }
     }
 
     /// Gives the pending string values their shared copies.
@@ -177,7 +189,8 @@ impl Scanner {
                 }) = lines.get_mut(p.line)
                     && let Some((_, value)) = props.get_mut(p.entry)
                 {
-                    *value = PropertyValue::String(shared);
+                    // The stand-in is a null, which owns nothing to drop.
+                    std::mem::forget(std::mem::replace(value, PropertyValue::String(shared)));
                 }
             });
         }
@@ -200,6 +213,8 @@ impl Scanner {
 struct LocalNames {
     syms: HashMap<Box<str>, Sym, BuildHasherDefault<FxHasher>>,
     spellings: Vec<Box<str>>,
+    /// Each spelling as a dump writes it, in quotes, by symbol.
+    quoted: Vec<Quoted>,
     /// How many spellings were handed out with chunks already.
     handed: usize,
     /// The symbol last read at each place of a record (see [`LocalNames::sym`]).
@@ -213,26 +228,27 @@ const PLACES: usize = 24;
 const KEY_PLACES: usize = 4;
 
 impl LocalNames {
-    /// The symbol of `s`, read at `place` in its record. Records of one
-    /// kind mostly spell the same keys in the same order, so the name last
-    /// read there is compared first, which spares the hashing.
+    /// The name last read at `place` in a record, if the bytes at hand
+    /// spell it in quotes, with the length of that.
+    fn guess(&self, place: usize, bytes: &[u8]) -> Option<(Sym, usize)> {
+        let sym = self.last[place.min(PLACES - 1)]?;
+        let quoted = self.quoted.get(sym.index())?;
+        quoted.starts(bytes).then_some((sym, quoted.len))
+    }
+
+    /// The symbol of `s`, read at `place` in its record.
     fn sym(&mut self, place: usize, s: &str) -> Sym {
-        let place = place.min(PLACES - 1);
-        if let Some(sym) = self.last[place]
-            && *self.spellings[sym.index()] == *s
-        {
-            return sym;
-        }
         let sym = match self.syms.get(s) {
             Some(&sym) => sym,
             None => {
                 let sym = Sym::from_index(self.spellings.len());
                 self.spellings.push(s.into());
+                self.quoted.push(Quoted::new(s));
                 self.syms.insert(s.into(), sym);
                 sym
             }
         };
-        self.last[place] = Some(sym);
+        self.last[place.min(PLACES - 1)] = Some(sym);
         sym
     }
 
@@ -241,6 +257,39 @@ impl LocalNames {
         let new = self.spellings[self.handed..].to_vec();
         self.handed = self.spellings.len();
         new
+    }
+}
+
+/// A name in quotes, to compare with the bytes of a record: most names are
+/// short, and one word holds them.
+struct Quoted {
+    text: Box<[u8]>,
+    /// The first eight bytes, and which of them count.
+    word: u64,
+    mask: u64,
+    len: usize,
+}
+
+impl Quoted {
+    fn new(s: &str) -> Quoted {
+        let text: Box<[u8]> = [b"\"", s.as_bytes(), b"\""].concat().into();
+        let mut word = [0u8; 8];
+        let head = text.len().min(8);
+        word[..head].copy_from_slice(&text[..head]);
+        Quoted {
+            word: u64::from_le_bytes(word),
+            mask: u64::MAX >> (8 * (8 - head)),
+            len: text.len(),
+            text,
+        }
+    }
+
+    /// Whether `bytes` start with the name in quotes.
+    fn starts(&self, bytes: &[u8]) -> bool {
+        match bytes.first_chunk::<8>() {
+            Some(head) if self.len <= 8 => u64::from_le_bytes(*head) & self.mask == self.word,
+            _ => bytes.starts_with(&self.text),
+        }
     }
 }
 
@@ -261,17 +310,31 @@ impl<'t> Scan<'t> {
         scanner: &mut Scanner,
         pending: &mut Vec<Pending<'t>>,
         lines: &mut [Line],
-    ) -> Result<Item, (Bail, bool)> {
+    ) -> Result<(Item, bool), (Bail, bool)> {
         let serde = |bail| (bail, false);
         self.eat(b'[').map_err(serde)?;
         let id = self.id().map_err(serde)?;
         self.eat(b',').map_err(serde)?;
-        if self.bytes.get(self.pos) == Some(&b'[') {
-            self.node(id, scanner, pending).map_err(|b| (b, false))
+        let (item, edge) = if self.bytes.get(self.pos) == Some(&b'[') {
+            (self.node(id, scanner, pending), false)
         } else {
             scanner.start_edges(pending, lines);
-            self.edge(id, scanner, pending).map_err(|b| (b, true))
+            (self.edge(id, scanner, pending), true)
+        };
+        let item = item.map_err(|b| (b, edge))?;
+        let comma = self.end().map_err(|b| (b, edge))?;
+        Ok((item, comma))
+    }
+
+    /// A name (label, type or key) at `place` in its record.
+    fn name(&mut self, names: &mut LocalNames, place: usize) -> Result<Sym, Bail> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if let Some((sym, len)) = names.guess(place, rest) {
+            self.pos += len;
+            return Ok(sym);
         }
+        let s = self.string()?;
+        Ok(names.sym(place, s))
     }
 
     /// The rest of a node record after `[id,`.
@@ -285,8 +348,7 @@ impl<'t> Scan<'t> {
         let mut labels: Vec<Sym> = Vec::with_capacity(1);
         if !self.try_eat(b']') {
             loop {
-                let label = self.string()?;
-                labels.push(scanner.names.sym(labels.len(), label));
+                labels.push(self.name(&mut scanner.names, labels.len())?);
                 if self.try_eat(b']') {
                     break;
                 }
@@ -295,7 +357,7 @@ impl<'t> Scan<'t> {
         }
         self.eat(b',')?;
         let props = self.props(scanner, pending)?;
-        self.end()?;
+        self.eat(b']')?;
         Ok(Item::Node { id, labels, props })
     }
 
@@ -310,11 +372,10 @@ impl<'t> Scan<'t> {
         self.eat(b',')?;
         let target = self.id()?;
         self.eat(b',')?;
-        let ty = self.string()?;
-        let ty = scanner.names.sym(0, ty);
+        let ty = self.name(&mut scanner.names, 0)?;
         self.eat(b',')?;
         let props = self.props(scanner, pending)?;
-        self.end()?;
+        self.eat(b']')?;
         Ok(Item::Edge {
             id,
             ends: [source, target],
@@ -355,8 +416,7 @@ impl<'t> Scan<'t> {
         pending: &mut Vec<Pending<'t>>,
     ) -> Result<(), Bail> {
         loop {
-            let key = self.string()?;
-            let key = scanner.names.sym(KEY_PLACES + props.len(), key);
+            let key = self.name(&mut scanner.names, KEY_PLACES + props.len())?;
             self.eat(b':')?;
             if props.iter().any(|(k, _)| *k == key) {
                 return Err(Bail::Wrong);
@@ -419,13 +479,15 @@ impl<'t> Scan<'t> {
     fn string(&mut self) -> Result<&'t str, Bail> {
         self.eat(b'"')?;
         let start = self.pos;
-        loop {
-            match self.bytes.get(self.pos) {
-                Some(b'"') => break,
-                Some(b'\\' | 0..=0x1f) | None => return Err(Bail::Serde),
-                Some(_) => self.pos += 1,
-            }
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1f))
+            .ok_or(Bail::Serde)?;
+        if rest[len] != b'"' {
+            return Err(Bail::Serde);
         }
+        self.pos += len;
         // Both ends are quotes, so both are character boundaries.
         let s = self.text.get(start..self.pos).ok_or(Bail::Serde)?;
         self.pos += 1;
@@ -469,13 +531,14 @@ impl<'t> Scan<'t> {
         }
     }
 
-    /// The closing `]`, and nothing after it.
-    fn end(&mut self) -> Result<(), Bail> {
-        self.eat(b']')?;
-        if self.pos == self.bytes.len() {
-            Ok(())
-        } else {
-            Err(Bail::Serde)
+    /// The end of a record's line after its closing `]`: the line break
+    /// or the end of the chunk, after one comma or none; whether there was
+    /// the comma. The position is left at the end of the line.
+    fn end(&mut self) -> Result<bool, Bail> {
+        let comma = self.try_eat(b',');
+        match self.bytes.get(self.pos) {
+            None | Some(b'\n') => Ok(comma),
+            Some(_) => Err(Bail::Serde),
         }
     }
 }

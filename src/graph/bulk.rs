@@ -104,15 +104,18 @@ impl Graph {
     /// and the adjacency lists in ascending edge id.
     ///
     /// The adjacency lists, the largest part, are built on a second thread
-    /// while this one builds the rest: each only reads the store. Should
-    /// that thread panic, they are built again here, where the same panic
-    /// then surfaces as it would without threads.
+    /// while this one builds the rest: each only reads the store. Without
+    /// a second thread, or should it panic, they are built here, where the
+    /// same panic then surfaces as it would without threads.
     pub(super) fn reindex(&mut self) {
         let (nodes, by_type, adjacency) = std::thread::scope(|s| {
-            let adjacency = s.spawn(|| self.build_adjacency());
+            let adjacency = std::thread::Builder::new().spawn_scoped(s, || self.build_adjacency());
             let nodes = self.node_indexes();
             let by_type = self.type_index();
-            let adjacency = adjacency.join().unwrap_or_else(|_| self.build_adjacency());
+            let adjacency = match adjacency.map(|handle| handle.join()) {
+                Ok(Ok(adjacency)) => adjacency,
+                _ => self.build_adjacency(),
+            };
             (nodes, by_type, adjacency)
         });
         let NodeIndexes {

@@ -1567,6 +1567,12 @@ mod tests {
             let threaded = lines::load(text_chunks(&text, size)).unwrap().unwrap();
             assert_eq!(dump(&threaded), text, "chunks of {size}");
             assert_eq!(symbols(&threaded), symbols(&whole), "chunks of {size}");
+            // As without a thread to be had.
+            let here = lines::load_here(text_chunks(&text, size), [])
+                .unwrap()
+                .unwrap();
+            assert_eq!(dump(&here), text, "chunks of {size}");
+            assert_eq!(symbols(&here), symbols(&whole), "chunks of {size}");
             assert_eq!(
                 threaded.labels().collect::<Vec<_>>(),
                 whole.labels().collect::<Vec<_>>()

@@ -106,14 +106,9 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
     };
     let Some(second) = source.next_chunk()? else {
         // One chunk: threads would only cost their start.
-        let mut lines = Lines::new(1, source.len());
-        let mut scanner = Scanner::default();
-        let added = match scanner.chunk(first.as_ref(), Vec::new()) {
-            Some(chunk) => lines.chunk(0, first.as_ref(), chunk).map(drop),
-            None => Err(GiveUp),
-        };
-        return Ok(added.and_then(|()| lines.finish()).ok());
+        return load_here(source, [first]);
     };
+    let mut waiting = Some((source, [first, second]));
     let lines = thread::scope(|s| {
         let mut to_scanners = Vec::with_capacity(SCANNERS);
         let mut from_scanners = Vec::with_capacity(SCANNERS);
@@ -121,7 +116,7 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
         for _ in 0..SCANNERS {
             let (to, inbox) = mpsc::sync_channel::<ToScanner<S::Chunk>>(AHEAD);
             let (outbox, from) = mpsc::sync_channel::<FromScanner<S::Chunk>>(AHEAD);
-            handles.push(s.spawn(move || {
+            let spawned = thread::Builder::new().spawn_scoped(s, move || {
                 let mut scanner = Scanner::default();
                 for (bytes, list) in inbox {
                     let chunk = scanner.chunk(bytes.as_ref(), list);
@@ -129,14 +124,23 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
                         break;
                     }
                 }
-            }));
+            });
+            match spawned {
+                Ok(handle) => handles.push(handle),
+                // No thread to be had: the scanners started end with their
+                // channels, and the load runs on this thread.
+                Err(_) => return Ok(None),
+            }
             to_scanners.push(to);
             from_scanners.push(from);
         }
+        let Some((source, first)) = waiting.take() else {
+            return Ok(None);
+        };
         let lines = Lines::new(SCANNERS, source.len());
         // The channels go with `add_in_order`'s return, which ends the
         // scanners and frees their tables before the indexes are built.
-        let added = add_in_order(lines, [first, second], source, to_scanners, from_scanners);
+        let added = add_in_order(lines, first, source, to_scanners, from_scanners);
         // A scanner that panicked left its chunks unread, and `add_in_order`
         // gave up on them: the slow path then reads the file, and reports
         // its problems as it would have.
@@ -146,7 +150,43 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
         }
         added.map(|lines| lines.filter(|_| !panicked))
     })?;
-    Ok(lines.and_then(|lines| lines.finish().ok()))
+    match (lines, waiting) {
+        (_, Some((source, first))) => load_here(source, first),
+        (Some(lines), None) => Ok(lines.finish().ok()),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Loads a dump on this thread alone, from the chunks `first` and then
+/// `source`'s.
+pub(super) fn load_here<S: Source>(
+    mut source: S,
+    first: impl IntoIterator<Item = S::Chunk>,
+) -> io::Result<Option<Graph>> {
+    let mut lines = Lines::new(1, source.len());
+    let mut scanner = Scanner::default();
+    let mut list = Vec::new();
+    let mut first = first.into_iter();
+    loop {
+        let bytes = match first.next() {
+            Some(bytes) => bytes,
+            None => match source.next_chunk()? {
+                Some(bytes) => bytes,
+                None => break,
+            },
+        };
+        let Some(chunk) = scanner.chunk(bytes.as_ref(), list) else {
+            return Ok(None);
+        };
+        match lines.chunk(0, bytes.as_ref(), chunk) {
+            Ok(emptied) => list = emptied,
+            Err(GiveUp) => return Ok(None),
+        }
+        source.recycle(bytes);
+    }
+    // Its table is done with before the indexes are built.
+    drop(scanner);
+    Ok(lines.finish().ok())
 }
 
 /// Hands the chunks to the scanners in turn and adds what they read, in

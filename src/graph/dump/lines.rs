@@ -17,12 +17,12 @@
 //! and symbols are added in file order, the threads change nothing in it.
 
 use std::io;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::thread;
 
 use serde::de::DeserializeSeed;
 
-use super::scan::{Chunk, Item, Line, Scanner};
+use super::scan::{Chunk, Item, Line, Pool, Scanner};
 use super::{EdgeSeed, Loader, NodeSeed, Props};
 use crate::graph::{Graph, Sym};
 
@@ -109,6 +109,7 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
         return load_here(source, [first]);
     };
     let mut waiting = Some((source, [first, second]));
+    let pool = Mutex::new(Pool::default());
     let lines = thread::scope(|s| {
         let mut to_scanners = Vec::with_capacity(SCANNERS);
         let mut from_scanners = Vec::with_capacity(SCANNERS);
@@ -116,8 +117,9 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
         for _ in 0..SCANNERS {
             let (to, inbox) = mpsc::sync_channel::<ToScanner<S::Chunk>>(AHEAD);
             let (outbox, from) = mpsc::sync_channel::<FromScanner<S::Chunk>>(AHEAD);
+            let pool = &pool;
             let spawned = thread::Builder::new().spawn_scoped(s, move || {
-                let mut scanner = Scanner::default();
+                let mut scanner = Scanner::new(pool);
                 for (bytes, list) in inbox {
                     let chunk = scanner.chunk(bytes.as_ref(), list);
                     if outbox.send((bytes, chunk)).is_err() {
@@ -150,6 +152,8 @@ pub(super) fn load<S: Source>(mut source: S) -> io::Result<Option<Graph>> {
         }
         added.map(|lines| lines.filter(|_| !panicked))
     })?;
+    // The string table is done with before the indexes are built.
+    drop(pool);
     match (lines, waiting) {
         (_, Some((source, first))) => load_here(source, first),
         (Some(lines), None) => Ok(lines.finish().ok()),
@@ -164,7 +168,8 @@ pub(super) fn load_here<S: Source>(
     first: impl IntoIterator<Item = S::Chunk>,
 ) -> io::Result<Option<Graph>> {
     let mut lines = Lines::new(1, source.len());
-    let mut scanner = Scanner::default();
+    let pool = Mutex::new(Pool::default());
+    let mut scanner = Scanner::new(&pool);
     let mut list = Vec::new();
     let mut first = first.into_iter();
     loop {
@@ -184,8 +189,9 @@ pub(super) fn load_here<S: Source>(
         }
         source.recycle(bytes);
     }
-    // Its table is done with before the indexes are built.
+    // The string table is done with before the indexes are built.
     drop(scanner);
+    drop(pool);
     Ok(lines.finish().ok())
 }
 

@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::{Mutex, PoisonError};
 
 use super::{FxHasher, Props, SharedStrings};
 use crate::graph::{PartialDate, PropertyValue, Sym};
@@ -95,18 +96,39 @@ struct Pending<'t> {
     text: &'t str,
 }
 
-/// Reads chunks of one dump in order; one scanner a thread.
+/// The string values of one load, shared by its scanners.
+///
+/// One table for all scanners, locked for a batch of look-ups at a time:
+/// a table each cost every string met by both a copy in each, and the
+/// memory of two tables, 20 MB more at the peak of a 1M-edge load.
 #[derive(Default)]
-pub(super) struct Scanner {
-    names: LocalNames,
+pub(super) struct Pool {
     strings: SharedStrings,
+    /// Whether the node records' strings were let go.
+    in_edges: bool,
+}
+
+/// Reads chunks of one dump in order; one scanner a thread.
+pub(super) struct Scanner<'p> {
+    names: LocalNames,
+    strings: &'p Mutex<Pool>,
     /// A record's properties as they are read, reused from record to record.
     scratch: Props,
     /// Whether an edge record was read yet.
     in_edges: bool,
 }
 
-impl Scanner {
+impl<'p> Scanner<'p> {
+    /// A scanner that shares string values through `strings`.
+    pub(super) fn new(strings: &'p Mutex<Pool>) -> Scanner<'p> {
+        Scanner {
+            names: LocalNames::default(),
+            strings,
+            scratch: Vec::new(),
+            in_edges: false,
+        }
+    }
+
     /// Reads the lines of `bytes`, which end where a line ends, into
     /// `lines` (emptied first); `None` when they are not UTF-8.
     pub(super) fn chunk(&mut self, bytes: &[u8], mut lines: Vec<Line>) -> Option<Chunk> {
@@ -176,12 +198,18 @@ impl Scanner {
 
     /// Gives the pending string values their shared copies.
     fn share(&mut self, pending: &mut Vec<Pending>, lines: &mut [Line]) {
+        if pending.is_empty() {
+            return;
+        }
+        // A scanner that panicked holding the lock left the table whole:
+        // it only panics between look-ups.
+        let mut pool = self.strings.lock().unwrap_or_else(PoisonError::into_inner);
         for batch in pending.chunks(BATCH) {
             let mut texts = [""; BATCH];
             for (t, p) in texts.iter_mut().zip(batch) {
                 *t = p.text;
             }
-            self.strings.share(&texts[..batch.len()], |i, shared| {
+            pool.strings.share(&texts[..batch.len()], |i, shared| {
                 let p = &batch[i];
                 if let Some(Line {
                     item: Item::Node { props, .. } | Item::Edge { props, .. },
@@ -202,7 +230,11 @@ impl Scanner {
     fn start_edges(&mut self, pending: &mut Vec<Pending>, lines: &mut [Line]) {
         if !self.in_edges {
             self.share(pending, lines);
-            self.strings.clear();
+            let mut pool = self.strings.lock().unwrap_or_else(PoisonError::into_inner);
+            if !pool.in_edges {
+                pool.strings.clear();
+                pool.in_edges = true;
+            }
             self.in_edges = true;
         }
     }
@@ -307,7 +339,7 @@ impl<'t> Scan<'t> {
     /// failure, why and whether the record is an edge.
     fn record(
         &mut self,
-        scanner: &mut Scanner,
+        scanner: &mut Scanner<'_>,
         pending: &mut Vec<Pending<'t>>,
         lines: &mut [Line],
     ) -> Result<(Item, bool), (Bail, bool)> {
@@ -341,7 +373,7 @@ impl<'t> Scan<'t> {
     fn node(
         &mut self,
         id: u32,
-        scanner: &mut Scanner,
+        scanner: &mut Scanner<'_>,
         pending: &mut Vec<Pending<'t>>,
     ) -> Result<Item, Bail> {
         self.eat(b'[')?;
@@ -365,7 +397,7 @@ impl<'t> Scan<'t> {
     fn edge(
         &mut self,
         id: u32,
-        scanner: &mut Scanner,
+        scanner: &mut Scanner<'_>,
         pending: &mut Vec<Pending<'t>>,
     ) -> Result<Item, Bail> {
         let source = self.id()?;
@@ -388,7 +420,7 @@ impl<'t> Scan<'t> {
     /// `pending` for their shared copies.
     fn props(
         &mut self,
-        scanner: &mut Scanner,
+        scanner: &mut Scanner<'_>,
         pending: &mut Vec<Pending<'t>>,
     ) -> Result<Props, Bail> {
         self.eat(b'{')?;
@@ -411,7 +443,7 @@ impl<'t> Scan<'t> {
 
     fn entries(
         &mut self,
-        scanner: &mut Scanner,
+        scanner: &mut Scanner<'_>,
         props: &mut Props,
         pending: &mut Vec<Pending<'t>>,
     ) -> Result<(), Bail> {

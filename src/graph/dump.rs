@@ -35,9 +35,12 @@
 //! between), shares equal string values, builds the store's indexes once at
 //! the end, and reports the first problem as `FILE:LINE:COLUMN: what is
 //! wrong`, the position being just past the offending token. Dumps in the
-//! layout above take a fast path (module `lines`) that scans each record line
-//! itself; anything else, and every error, goes through serde_json on the
-//! whole text. It only touches the filesystem in [`save`] (through
+//! layout above take a fast path (module `lines`) whose scanner (module
+//! `scan`) reads the record lines itself, on two threads that take chunks
+//! of lines in turn, while the calling thread adds the records in file
+//! order, so that the graph is the one a single thread builds; anything
+//! else, and every error, goes through serde_json on the whole text on the
+//! calling thread. It only touches the filesystem in [`save`] (through
 //! [`crate::files::atomic`]) and [`load`] (which reads the file a chunk at
 //! a time, and whole only when the fast path gives up).
 

@@ -11,7 +11,7 @@
 //! Invariant: between the first `push_*` and [`Graph::reindex`] the indexes
 //! are stale, so a loader must not hand the graph out before calling it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
@@ -67,6 +67,13 @@ impl Graph {
         Some(EdgeId(index.index() as u32))
     }
 
+    /// Makes room for `more` edges beyond those in the store, so that a
+    /// loader that knows roughly how many are coming adds them without the
+    /// store's list of edges growing by copying.
+    pub(super) fn reserve_edges_unindexed(&mut self, more: usize) {
+        self.graph.reserve_exact_edges(more);
+    }
+
     /// Removes an edge without touching the indexes.
     pub(super) fn remove_edge_unindexed(&mut self, edge: EdgeId) {
         self.graph.remove_edge(EdgeIndex::new(edge.0 as usize));
@@ -95,13 +102,37 @@ impl Graph {
     /// Builds every index from the store, replacing what was there: the
     /// name index, labels and types in order of first use by ascending id,
     /// and the adjacency lists in ascending edge id.
+    ///
+    /// The adjacency lists, the largest part, are built on a second thread
+    /// while this one builds the rest: each only reads the store. Without
+    /// a second thread, or should it panic, they are built here, where the
+    /// same panic then surfaces as it would without threads.
     pub(super) fn reindex(&mut self) {
-        self.index_nodes();
-        self.index_types();
-        self.adjacency = self.build_adjacency();
+        let (nodes, by_type, adjacency) = std::thread::scope(|s| {
+            let adjacency = std::thread::Builder::new().spawn_scoped(s, || self.build_adjacency());
+            let nodes = self.node_indexes();
+            let by_type = self.type_index();
+            let adjacency = match adjacency.map(|handle| handle.join()) {
+                Ok(Ok(adjacency)) => adjacency,
+                _ => self.build_adjacency(),
+            };
+            (nodes, by_type, adjacency)
+        });
+        let NodeIndexes {
+            names,
+            label_bits,
+            label_masks,
+            by_label,
+        } = nodes;
+        self.names = names;
+        self.label_bits = label_bits;
+        self.label_masks = label_masks;
+        self.by_label = by_label;
+        self.by_type = by_type;
+        self.adjacency = adjacency;
     }
 
-    fn index_nodes(&mut self) {
+    fn node_indexes(&self) -> NodeIndexes {
         let mut names: IndexMap<Box<str>, Vec<NodeId>> = IndexMap::new();
         let mut by_label: Vec<Vec<NodeId>> = Vec::new();
         let mut label_order = Vec::new();
@@ -142,32 +173,36 @@ impl Graph {
         for ids in names.values_mut() {
             ids.shrink_to_fit();
         }
-        // Collected, sorted and built in one go.
-        self.names = names.into_iter().collect();
         // The first 64 labels get a bit in the dense label masks.
-        self.label_bits = label_order.iter().copied().take(64).collect();
-        self.label_masks = vec![0; self.graph.node_bound()];
+        let label_bits: Vec<Sym> = label_order.iter().copied().take(64).collect();
+        let mut label_masks = vec![0; self.graph.node_bound()];
         for index in self.graph.node_indices() {
             let mut mask = 0u64;
             for label in &self.graph[index].labels {
-                if let Some(bit) = self.label_bits.iter().position(|l| l == label) {
+                if let Some(bit) = label_bits.iter().position(|l| l == label) {
                     mask |= 1 << bit;
                 }
             }
-            self.label_masks[index.index()] = mask;
+            label_masks[index.index()] = mask;
         }
-        self.by_label = label_order
-            .into_iter()
-            .map(|l| {
-                (
-                    l,
-                    BTreeSet::from_iter(std::mem::take(&mut by_label[l.index()])),
-                )
-            })
-            .collect();
+        NodeIndexes {
+            // Collected, sorted and built in one go.
+            names: names.into_iter().collect(),
+            label_bits,
+            label_masks,
+            by_label: label_order
+                .into_iter()
+                .map(|l| {
+                    (
+                        l,
+                        BTreeSet::from_iter(std::mem::take(&mut by_label[l.index()])),
+                    )
+                })
+                .collect(),
+        }
     }
 
-    fn index_types(&mut self) {
+    fn type_index(&self) -> IndexMap<Sym, BTreeSet<EdgeId>> {
         let mut by_type: Vec<Vec<EdgeId>> = Vec::new();
         let mut order = Vec::new();
         for e in self.graph.edge_references() {
@@ -182,7 +217,7 @@ impl Graph {
             ids.push(EdgeId(e.id().index() as u32));
         }
         // Collected ascending, so each set is built packed in one go.
-        self.by_type = order
+        order
             .into_iter()
             .map(|t| {
                 (
@@ -190,7 +225,7 @@ impl Graph {
                     BTreeSet::from_iter(std::mem::take(&mut by_type[t.index()])),
                 )
             })
-            .collect();
+            .collect()
     }
 
     /// The per-type adjacency lists of every node, each allocated at its
@@ -253,6 +288,14 @@ impl Graph {
         }
         adjacency
     }
+}
+
+/// The indexes built from the nodes alone (see the fields of [`Graph`]).
+struct NodeIndexes {
+    names: BTreeMap<Box<str>, Vec<NodeId>>,
+    label_bits: Vec<Sym>,
+    label_masks: Vec<u64>,
+    by_label: IndexMap<Sym, BTreeSet<NodeId>>,
 }
 
 /// Splits one node's edges by type, types in order of first appearance and

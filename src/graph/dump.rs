@@ -35,9 +35,12 @@
 //! between), shares equal string values, builds the store's indexes once at
 //! the end, and reports the first problem as `FILE:LINE:COLUMN: what is
 //! wrong`, the position being just past the offending token. Dumps in the
-//! layout above take a fast path (module `lines`) that scans each record line
-//! itself; anything else, and every error, goes through serde_json on the
-//! whole text. It only touches the filesystem in [`save`] (through
+//! layout above take a fast path (module `lines`) whose scanner (module
+//! `scan`) reads the record lines itself, on two threads that take chunks
+//! of lines in turn, while the calling thread adds the records in file
+//! order, so that the graph is the one a single thread builds; anything
+//! else, and every error, goes through serde_json on the whole text on the
+//! calling thread. It only touches the filesystem in [`save`] (through
 //! [`crate::files::atomic`]) and [`load`] (which reads the file a chunk at
 //! a time, and whole only when the fast path gives up).
 
@@ -59,9 +62,8 @@ use super::{
 };
 use crate::files::atomic::write_atomic;
 use crate::span::LineIndex;
-use lines::Lines;
-
 mod lines;
+mod scan;
 
 /// The `format` field of every dump.
 pub const FORMAT: &str = "newsgraph";
@@ -203,6 +205,12 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), DumpError> {
     })
 }
 
+/// How many bytes the fast path reads at a time (then on to the end of
+/// the line): big enough that handing a chunk to a thread costs nothing
+/// next to reading it, small enough that the chunks in flight stay out of
+/// the peak memory.
+const CHUNK: usize = 1 << 20;
+
 /// Reads the dump at `path`; errors name the path as given.
 ///
 /// The file is read a megabyte at a time by the fast path of [`lines`],
@@ -216,7 +224,7 @@ pub fn load(path: &Path) -> Result<Graph, DumpError> {
         source,
     };
     let file = std::fs::File::open(path).map_err(io_error)?;
-    if let Some(graph) = load_lines(file).map_err(io_error)? {
+    if let Some(graph) = lines::load(FileChunks::new(file, CHUNK)).map_err(io_error)? {
         return Ok(graph);
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
@@ -224,38 +232,113 @@ pub fn load(path: &Path) -> Result<Graph, DumpError> {
     read_slow(checked_text(&bytes, &name)?, &name)
 }
 
-/// Reads a dump with the fast path, a chunk of whole lines at a time;
-/// `None` when the fast path gives up.
-fn load_lines(mut file: impl io::Read) -> io::Result<Option<Graph>> {
-    const CHUNK: u64 = 1 << 20;
-    let mut lines = Lines::new();
-    let mut buf = Vec::new();
-    loop {
-        let read = (&mut file).take(CHUNK).read_to_end(&mut buf)?;
-        let whole = if read == 0 {
-            buf.len()
-        } else {
-            match buf.iter().rposition(|&b| b == b'\n') {
-                Some(end) => end + 1,
-                // A line longer than a chunk: read on.
-                None => continue,
+/// A file in chunks of whole lines of at least `size` bytes (the last
+/// chunk may be shorter and lack its line break).
+struct FileChunks<R> {
+    file: R,
+    size: usize,
+    len: Option<usize>,
+    /// The start of a line that the last chunk cut.
+    carry: Vec<u8>,
+    /// Chunks read and handed back, whose memory holds the next ones (fresh
+    /// memory costs a page fault a page).
+    spare: Vec<Vec<u8>>,
+    done: bool,
+}
+
+impl FileChunks<std::fs::File> {
+    fn new(file: std::fs::File, size: usize) -> FileChunks<std::fs::File> {
+        let len = file
+            .metadata()
+            .ok()
+            .and_then(|m| usize::try_from(m.len()).ok());
+        FileChunks {
+            file,
+            size,
+            len,
+            carry: Vec::new(),
+            spare: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+impl<R: io::Read> lines::Source for FileChunks<R> {
+    type Chunk = Vec<u8>;
+
+    fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf.append(&mut self.carry);
+        loop {
+            let before = buf.len();
+            buf.reserve(self.size);
+            let read = (&mut self.file)
+                .take(self.size as u64)
+                .read_to_end(&mut buf);
+            let read = read.inspect_err(|_| self.done = true)?;
+            if read == 0 {
+                self.done = true;
+                return Ok((!buf.is_empty()).then_some(buf));
             }
-        };
-        // A line break is never inside a character, so whole lines are
-        // valid UTF-8 on their own when the file is.
-        let Ok(text) = std::str::from_utf8(&buf[..whole]) else {
-            return Ok(None);
-        };
-        if text
-            .split_terminator('\n')
-            .any(|line| lines.line(line).is_err())
-        {
+            // A line longer than a chunk: read on.
+            if let Some(last) = buf[before..].iter().rposition(|&b| b == b'\n') {
+                self.carry.extend_from_slice(&buf[before + last + 1..]);
+                buf.truncate(before + last + 1);
+                return Ok(Some(buf));
+            }
+        }
+    }
+
+    fn recycle(&mut self, chunk: Vec<u8>) {
+        self.spare.push(chunk);
+    }
+
+    fn len(&self) -> Option<usize> {
+        self.len
+    }
+}
+
+/// A text in chunks of whole lines of at least `size` bytes (the last
+/// chunk may be shorter and lack its line break).
+struct TextChunks<'t> {
+    rest: &'t [u8],
+    size: usize,
+    len: usize,
+}
+
+fn text_chunks(text: &str, size: usize) -> TextChunks<'_> {
+    TextChunks {
+        rest: text.as_bytes(),
+        size,
+        len: text.len(),
+    }
+}
+
+impl<'t> lines::Source for TextChunks<'t> {
+    type Chunk = &'t [u8];
+
+    fn next_chunk(&mut self) -> io::Result<Option<&'t [u8]>> {
+        if self.rest.is_empty() {
             return Ok(None);
         }
-        buf.drain(..whole);
-        if read == 0 {
-            return Ok(lines.finish().ok());
-        }
+        let after = self.rest.get(self.size..);
+        let cut = match after.and_then(|r| r.iter().position(|&b| b == b'\n')) {
+            Some(i) => self.size + i + 1,
+            None => self.rest.len(),
+        };
+        let (chunk, rest) = self.rest.split_at(cut);
+        self.rest = rest;
+        Ok(Some(chunk))
+    }
+
+    fn recycle(&mut self, _: &'t [u8]) {}
+
+    fn len(&self) -> Option<usize> {
+        Some(self.len)
     }
 }
 
@@ -297,12 +380,7 @@ fn checked_text<'b>(bytes: &'b [u8], name: &str) -> Result<&'b str, DumpError> {
 
 /// Reads a dump from text; `name` is the file name used in errors.
 pub fn read(text: &str, name: &str) -> Result<Graph, DumpError> {
-    let mut lines = Lines::new();
-    if text
-        .split_terminator('\n')
-        .all(|line| lines.line(line).is_ok())
-        && let Ok(graph) = lines.finish()
-    {
+    if let Ok(Some(graph)) = lines::load(text_chunks(text, CHUNK)) {
         return Ok(graph);
     }
     read_slow(text, name)
@@ -522,10 +600,6 @@ struct Loader {
     strings: SharedStrings,
     names: Names,
     problem: Option<Problem>,
-    /// A record's properties as they are read, reused from record to record.
-    scratch: Props,
-    /// A record's string values once shared, reused likewise.
-    shared: Vec<Arc<str>>,
 }
 
 impl Loader {
@@ -540,8 +614,6 @@ impl Loader {
             strings: SharedStrings::default(),
             names: Names::default(),
             problem: None,
-            scratch: Vec::new(),
-            shared: Vec::new(),
         }
     }
 
@@ -564,6 +636,11 @@ impl Loader {
         }
         self.holes += wanted;
         Ok(())
+    }
+
+    /// Makes room for `more` edges beyond those in the store.
+    fn reserve_edges(&mut self, more: usize) {
+        self.graph.reserve_edges_unindexed(more);
     }
 
     /// Checks a node record's id as soon as it is read.
@@ -765,9 +842,16 @@ impl SharedStrings {
     /// every string found there, and only then are the strings compared, so
     /// no read waits for another.
     pub fn get_batch(&mut self, strings: &[&str], out: &mut Vec<Arc<str>>) {
+        self.share(strings, |_, shared| out.push(shared));
+    }
+
+    /// Shared copies of `strings`, handed to `put` with their positions, in
+    /// order, the misses overlapping as in [`SharedStrings::get_batch`].
+    pub(crate) fn share(&mut self, strings: &[&str], mut put: impl FnMut(usize, Arc<str>)) {
         const BATCH: usize = 16;
         let mut hashes = [0u64; BATCH];
-        for batch in strings.chunks(BATCH) {
+        for (n, batch) in strings.chunks(BATCH).enumerate() {
+            let start = n * BATCH;
             for (h, s) in hashes.iter_mut().zip(batch) {
                 *h = hash_str(s);
             }
@@ -789,8 +873,8 @@ impl SharedStrings {
                 }
             }
             std::hint::black_box(touched);
-            for (h, s) in hashes.iter().zip(batch) {
-                out.push(self.get_hashed(*h, s));
+            for (i, (h, s)) in hashes.iter().zip(batch).enumerate() {
+                put(start + i, self.get_hashed(*h, s));
             }
         }
     }
@@ -1404,11 +1488,7 @@ mod tests {
     #[test]
     fn the_fast_path_builds_what_serde_builds() {
         let text = dump(&sample());
-        let mut lines = Lines::new();
-        for line in text.split_terminator('\n') {
-            lines.line(line).unwrap();
-        }
-        let fast = lines.finish().unwrap();
+        let fast = lines::load(text_chunks(&text, CHUNK)).unwrap().unwrap();
         let slow = read_slow(&text, "g.json").unwrap();
         assert_eq!(dump(&fast), text);
         assert_eq!(dump(&slow), text);
@@ -1433,6 +1513,94 @@ mod tests {
                 fast.edges_at(hu, dir, None).collect::<Vec<_>>(),
                 slow.edges_at(hu, dir, None).collect::<Vec<_>>()
             );
+        }
+    }
+
+    /// Every symbol of `g`, in the store's order.
+    fn symbols(g: &Graph) -> Vec<&str> {
+        (0..g.symbols().len())
+            .map(|i| g.resolve(Sym::from_index(i)))
+            .collect()
+    }
+
+    /// A graph of many records, with free ids and values of every kind, so
+    /// that small chunks put each kind of line at a chunk's edge.
+    fn many() -> Graph {
+        let mut g = sample();
+        let kinds = ["Person", "Country", "Place"];
+        let nodes: Vec<NodeId> = (0..40)
+            .map(|i| {
+                let labels = [kinds[i % 3], kinds[(i + 1) % 3]];
+                let name = format!("n{}", i % 7);
+                let extra = if i % 5 == 0 {
+                    PropertyValue::Float(0.5)
+                } else {
+                    PropertyValue::Int(i as i64)
+                };
+                g.add_node(labels, [("name", name.into()), (kinds[i % 3], extra)])
+            })
+            .collect();
+        for i in 0..200usize {
+            let ty = ["MET", "VISITED", "SAID", "MET"][i % 4];
+            let key = format!("k{}", i % 11);
+            g.add_edge(
+                nodes[i % 40],
+                nodes[(i * 7) % 40],
+                ty,
+                [
+                    ("doc", format!("d{}", i % 13).into()),
+                    (key.as_str(), PropertyValue::Bool(i % 2 == 0)),
+                ],
+            )
+            .unwrap();
+        }
+        g.detach_remove_node(nodes[3]).unwrap();
+        g
+    }
+
+    #[test]
+    fn threads_build_what_one_thread_builds() {
+        let text = dump(&many());
+        let whole = lines::load(text_chunks(&text, usize::MAX))
+            .unwrap()
+            .unwrap();
+        let slow = read_slow(&text, "g.json").unwrap();
+        assert_eq!(symbols(&whole), symbols(&slow));
+        for size in [1, 40, 100, 1000] {
+            let threaded = lines::load(text_chunks(&text, size)).unwrap().unwrap();
+            assert_eq!(dump(&threaded), text, "chunks of {size}");
+            assert_eq!(symbols(&threaded), symbols(&whole), "chunks of {size}");
+            // As without a thread to be had.
+            let here = lines::load_here(text_chunks(&text, size), [])
+                .unwrap()
+                .unwrap();
+            assert_eq!(dump(&here), text, "chunks of {size}");
+            assert_eq!(symbols(&here), symbols(&whole), "chunks of {size}");
+            assert_eq!(
+                threaded.labels().collect::<Vec<_>>(),
+                whole.labels().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                threaded.edge_types().collect::<Vec<_>>(),
+                whole.edge_types().collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn threads_give_up_where_one_thread_gives_up() {
+        let text = dump(&many());
+        let bad = [
+            text.replacen("[2,[", "[0,[", 1),
+            text.replacen("\"doc\":\"d3\"", "\"doc\":\"d3\",\"doc\":\"x\"", 1),
+            text.replacen("],\n\"edges\"", "]\n\"edges\"", 1),
+            format!("{text}x"),
+        ];
+        for bad in &bad {
+            assert_ne!(bad, &text);
+            for size in [1, 100, usize::MAX] {
+                assert!(lines::load(text_chunks(bad, size)).unwrap().is_none());
+            }
         }
     }
 

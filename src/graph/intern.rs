@@ -13,6 +13,12 @@ impl Sym {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The symbol at `index` of some table other than the store's: a
+    /// loader's own numbering, mapped to the store's before it gets there.
+    pub(in crate::graph) fn from_index(index: usize) -> Sym {
+        Sym(u32::try_from(index).unwrap_or(u32::MAX))
+    }
 }
 
 /// A table that gives each distinct string one `Sym`, in first-seen order.
@@ -39,5 +45,15 @@ impl Interner {
     /// The string of a symbol.
     pub fn resolve(&self, sym: Sym) -> &str {
         &self.strings[sym.index()]
+    }
+
+    /// How many symbols there are: they are numbered from 0 on.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Whether no string was interned yet.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
     }
 }

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use indexmap::IndexMap;
+use indexmap::IndexSet;
 
 use super::pattern::Matcher;
 use super::{Ctx, Row};
@@ -279,19 +279,21 @@ fn count_arg(ctx: &Ctx<'_>, e: &Expr, clause: &str) -> Result<usize, QueryError>
     }
 }
 
-struct Group {
-    row: Row,
-    accumulators: Vec<Accumulator>,
-}
-
 /// The state of an `Op::Aggregate`: its groups so far, fed one row at a
-/// time by reference.
+/// time by reference. A group is a number, its index in `groups`; its key
+/// values and accumulators sit in flat lists, so that a new group costs no
+/// allocation of its own beyond its key.
 struct Grouping<'a> {
     ctx: &'a Ctx<'a>,
     keys: &'a [(Expr, usize)],
     aggregates: &'a [AggregateCall],
     items: &'a [(Expr, usize)],
-    groups: IndexMap<Vec<HashKey>, Group, FastBuild>,
+    /// Each group's key, in the order the groups appeared.
+    groups: IndexSet<Vec<HashKey>, FastBuild>,
+    /// The key values of every group, `keys.len()` a group.
+    group_keys: Vec<Value>,
+    /// The accumulators of every group, `aggregates.len()` a group.
+    accumulators: Vec<Accumulator>,
     /// The key of one row, and its values, reused from row to row: a key
     /// is only copied when it starts a new group.
     key: Vec<HashKey>,
@@ -328,7 +330,9 @@ impl<'a> Grouping<'a> {
             keys,
             aggregates,
             items,
-            groups: IndexMap::default(),
+            groups: IndexSet::default(),
+            group_keys: Vec::new(),
+            accumulators: Vec::new(),
             key: Vec::with_capacity(keys.len()),
             key_values: Vec::with_capacity(keys.len()),
             args: Vec::with_capacity(aggregates.len()),
@@ -344,22 +348,23 @@ impl<'a> Grouping<'a> {
         }
     }
 
-    /// The empty accumulators of a new group whose row is `row`.
-    fn new_accumulators(&self, row: &Row) -> Result<Vec<Accumulator>, QueryError> {
-        self.aggregates
-            .iter()
-            .zip(&self.prototypes)
-            .map(|(call, prototype)| match prototype {
-                Some(p) => Ok(p.clone()),
+    /// Appends the empty accumulators of a new group whose first row is
+    /// `row` (which the aggregates' second arguments are read from).
+    fn push_accumulators(&mut self, row: &Row) -> Result<(), QueryError> {
+        for (call, prototype) in self.aggregates.iter().zip(&self.prototypes) {
+            let accumulator = match prototype {
+                Some(p) => p.clone(),
                 None => {
                     let extra = match &call.extra {
                         Some(e) => Some(self.ctx.eval(e, row)?),
                         None => None,
                     };
-                    Accumulator::new(&call.name, call.distinct, extra)
+                    Accumulator::new(&call.name, call.distinct, extra)?
                 }
-            })
-            .collect()
+            };
+            self.accumulators.push(accumulator);
+        }
+        Ok(())
     }
 
     /// Adds one input row to its group.
@@ -388,22 +393,17 @@ impl<'a> Grouping<'a> {
             self.groups.get_index_of(self.key.as_slice())
         };
         let group = match found {
-            Some(i) => &mut self.groups[i],
+            Some(i) => i,
             None => {
-                ctx.guard.charge(row.len())?;
-                let mut row = row.clone();
-                for ((_, slot), v) in self.keys.iter().zip(self.key_values.drain(..)) {
-                    row[*slot] = v;
-                }
-                let accumulators = self.new_accumulators(&row)?;
-                let (i, _) = self
-                    .groups
-                    .insert_full(self.key.clone(), Group { row, accumulators });
-                &mut self.groups[i]
+                ctx.guard.charge(self.keys.len() + self.aggregates.len())?;
+                self.push_accumulators(row)?;
+                self.group_keys.append(&mut self.key_values);
+                self.groups.insert_full(self.key.clone()).0
             }
         };
-        for ((acc, arg), keeps) in group
-            .accumulators
+        let width = self.aggregates.len();
+        let accumulators = &mut self.accumulators[group * width..(group + 1) * width];
+        for ((acc, arg), keeps) in accumulators
             .iter_mut()
             .zip(self.args.drain(..))
             .zip(&self.keeps)
@@ -418,22 +418,31 @@ impl<'a> Grouping<'a> {
         Ok(())
     }
 
-    /// The groups' rows, each with its aggregates' results and the
-    /// projections that follow them.
+    /// The groups' rows, each with its key values, its aggregates' results
+    /// and the projections that follow them.
     fn finish(mut self) -> Result<Vec<Row>, QueryError> {
         let ctx = self.ctx;
         ctx.guard.release(self.kept);
         // Aggregating nothing without grouping keys still makes one row
         // (`count(*)` is 0, `collect` is []).
         if self.groups.is_empty() && self.keys.is_empty() {
-            let row = vec![Value::Null; ctx.width];
-            let accumulators = self.new_accumulators(&row)?;
-            self.groups.insert(Vec::new(), Group { row, accumulators });
+            self.push_accumulators(&vec![Value::Null; ctx.width])?;
+            self.groups.insert(Vec::new());
         }
         let mut out = Vec::with_capacity(self.groups.len());
-        for (_, group) in self.groups {
-            let mut row = group.row;
-            for (call, acc) in self.aggregates.iter().zip(group.accumulators) {
+        let mut key_values = self.group_keys.into_iter();
+        let mut accumulators = self.accumulators.into_iter();
+        for _ in 0..self.groups.len() {
+            let mut row = vec![Value::Null; ctx.width];
+            for ((e, slot), v) in self.keys.iter().zip(key_values.by_ref()) {
+                // The projections that follow may name a grouped variable
+                // by its slot before the grouping.
+                if let Expr::Slot(source) = e {
+                    row[*source] = v.clone();
+                }
+                row[*slot] = v;
+            }
+            for (call, acc) in self.aggregates.iter().zip(accumulators.by_ref()) {
                 row[call.slot] = acc.finish()?;
             }
             for (e, slot) in self.items {

@@ -531,6 +531,27 @@ pub fn format_float(f: f64) -> String {
     }
 }
 
+/// A value seen as a grouping key without copying it: hashes and compares
+/// as the value's [`HashKey`] does (equal exactly for equivalent values),
+/// but borrows a string where the `HashKey` would share it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub enum KeyRef<'a> {
+    /// A string, borrowed.
+    Str(&'a str),
+    /// Any other value (no allocation unless it is a list, a map or a path).
+    Other(HashKey),
+}
+
+impl Value {
+    /// The value as a grouping key; see [`KeyRef`].
+    pub fn key_ref(&self) -> KeyRef<'_> {
+        match self {
+            Value::String(s) => KeyRef::Str(s),
+            other => KeyRef::Other(other.hash_key()),
+        }
+    }
+}
+
 /// A key that is `Eq + Hash` and equal exactly for equivalent values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HashKey {

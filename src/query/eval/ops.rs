@@ -4,8 +4,9 @@
 use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
-use indexmap::IndexSet;
+use hashbrown::HashTable;
 
 use super::pattern::Matcher;
 use super::{Ctx, Row};
@@ -14,7 +15,7 @@ use crate::query::error::{ErrorCode, QueryError};
 use std::sync::Arc;
 
 use crate::graph::{LabelTest, NodeId};
-use crate::hash::FastBuild;
+use crate::hash::{FastBuild, FastHasher};
 use crate::query::plan::{AggregateCall, Expand, Expr, NodeSource, Op, Slot};
 use crate::query::value::{HashKey, Value};
 use crate::span::Span;
@@ -288,15 +289,16 @@ struct Grouping<'a> {
     keys: &'a [(Expr, usize)],
     aggregates: &'a [AggregateCall],
     items: &'a [(Expr, usize)],
-    /// Each group's key, in the order the groups appeared.
-    groups: IndexSet<Vec<HashKey>, FastBuild>,
+    /// The groups by the hash of their keys; a group is its number, in the
+    /// order the groups appeared.
+    groups: HashTable<u32>,
+    /// The hash of each group's key.
+    hashes: Vec<u64>,
     /// The key values of every group, `keys.len()` a group.
     group_keys: Vec<Value>,
     /// The accumulators of every group, `aggregates.len()` a group.
     accumulators: Vec<Accumulator>,
-    /// The key of one row, and its values, reused from row to row: a key
-    /// is only copied when it starts a new group.
-    key: Vec<HashKey>,
+    /// The key values of one row, reused from row to row.
     key_values: Vec<Value>,
     /// The aggregates' arguments for one row, reused likewise.
     args: Vec<Value>,
@@ -330,10 +332,10 @@ impl<'a> Grouping<'a> {
             keys,
             aggregates,
             items,
-            groups: IndexSet::default(),
+            groups: HashTable::new(),
+            hashes: Vec::new(),
             group_keys: Vec::new(),
             accumulators: Vec::new(),
-            key: Vec::with_capacity(keys.len()),
             key_values: Vec::with_capacity(keys.len()),
             args: Vec::with_capacity(aggregates.len()),
             keeps,
@@ -367,17 +369,38 @@ impl<'a> Grouping<'a> {
         Ok(())
     }
 
+    /// Starts a group with the current row's key values; its number.
+    fn new_group(&mut self, row: &Row, hash: u64) -> Result<usize, QueryError> {
+        self.ctx
+            .guard
+            .charge(self.keys.len() + self.aggregates.len())?;
+        let group = self.hashes.len();
+        let number = u32::try_from(group).map_err(|_| QueryError {
+            code: ErrorCode::Unsupported,
+            span: Span::default(),
+            message: format!("an aggregation makes more than {} groups", u32::MAX),
+        })?;
+        self.push_accumulators(row)?;
+        self.group_keys.append(&mut self.key_values);
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.groups
+            .insert_unique(hash, number, |&g| hashes[g as usize]);
+        Ok(group)
+    }
+
     /// Adds one input row to its group.
     fn add(&mut self, row: &Row) -> Result<(), QueryError> {
         let ctx = self.ctx;
         ctx.guard.tick()?;
-        self.key.clear();
         self.key_values.clear();
+        let mut hasher = FastHasher::default();
         for (e, _) in self.keys {
             let v = ctx.eval(e, row)?;
-            self.key.push(v.hash_key());
+            v.key_ref().hash(&mut hasher);
             self.key_values.push(v);
         }
+        let hash = hasher.finish();
         self.args.clear();
         for call in self.aggregates {
             self.args.push(match &call.arg {
@@ -387,19 +410,24 @@ impl<'a> Grouping<'a> {
             });
         }
         // Without keys there is one group: nothing to look up.
+        let width = self.keys.len();
         let found = if self.keys.is_empty() {
-            (!self.groups.is_empty()).then_some(0)
+            (!self.hashes.is_empty()).then_some(0)
         } else {
-            self.groups.get_index_of(self.key.as_slice())
+            let (group_keys, key_values) = (&self.group_keys, &self.key_values);
+            self.groups
+                .find(hash, |&g| {
+                    let start = g as usize * width;
+                    group_keys[start..start + width]
+                        .iter()
+                        .zip(key_values)
+                        .all(|(a, b)| a.key_ref() == b.key_ref())
+                })
+                .map(|&g| g as usize)
         };
         let group = match found {
-            Some(i) => i,
-            None => {
-                ctx.guard.charge(self.keys.len() + self.aggregates.len())?;
-                self.push_accumulators(row)?;
-                self.group_keys.append(&mut self.key_values);
-                self.groups.insert_full(self.key.clone()).0
-            }
+            Some(g) => g,
+            None => self.new_group(row, hash)?,
         };
         let width = self.aggregates.len();
         let accumulators = &mut self.accumulators[group * width..(group + 1) * width];
@@ -425,14 +453,15 @@ impl<'a> Grouping<'a> {
         ctx.guard.release(self.kept);
         // Aggregating nothing without grouping keys still makes one row
         // (`count(*)` is 0, `collect` is []).
-        if self.groups.is_empty() && self.keys.is_empty() {
+        if self.hashes.is_empty() && self.keys.is_empty() {
             self.push_accumulators(&vec![Value::Null; ctx.width])?;
-            self.groups.insert(Vec::new());
+            self.hashes.push(0);
         }
-        let mut out = Vec::with_capacity(self.groups.len());
+        let groups = self.hashes.len();
+        let mut out = Vec::with_capacity(groups);
         let mut key_values = self.group_keys.into_iter();
         let mut accumulators = self.accumulators.into_iter();
-        for _ in 0..self.groups.len() {
+        for _ in 0..groups {
             let mut row = vec![Value::Null; ctx.width];
             for ((e, slot), v) in self.keys.iter().zip(key_values.by_ref()) {
                 // The projections that follow may name a grouped variable

@@ -618,6 +618,34 @@ fn ordered_rows(graph: &mut Graph, q: &str) -> Vec<String> {
 }
 
 #[test]
+fn a_top_k_over_many_rows_keeps_the_first_k_of_the_full_sort() {
+    // Enough rows that the top-k sort cuts its rows several times and then
+    // turns rows away against the worst one kept; keys repeat, so ties sit
+    // at the cut (with one sort key only the key is returned, as the order
+    // among ties is not specified).
+    let mut graph = Graph::new();
+    for (order, items) in [
+        ("k", "k"),
+        ("k DESC", "k"),
+        ("k, i DESC", "k, i"),
+        ("k DESC, i", "k, i"),
+    ] {
+        let q = |limit: &str| {
+            format!(
+                "UNWIND range(0, 4999) AS i WITH i, (i * 7919) % 613 AS k
+                 RETURN {items} ORDER BY {order}{limit}"
+            )
+        };
+        let full = ordered_rows(&mut graph, &q(""));
+        assert_eq!(full.len(), 5000);
+        for limit in [1, 10, 700] {
+            let top = ordered_rows(&mut graph, &q(&format!(" LIMIT {limit}")));
+            assert_eq!(top, full[..limit], "ORDER BY {order} LIMIT {limit}");
+        }
+    }
+}
+
+#[test]
 fn a_full_sort_orders_like_the_top_k_sort() {
     // Strings that agree on their first 16 bytes, one that is another's
     // prefix, ties (the sort must be stable), and other types mixed in.

@@ -612,8 +612,8 @@ fn top_k<'a>(
     keys: &'a [(Expr, bool)],
     top: usize,
 ) -> Result<Vec<Row>, QueryError> {
-    let cmp = |a: &(Vec<SortKey>, Row), b: &(Vec<SortKey>, Row)| -> Ordering {
-        for ((x, y), (_, desc)) in a.0.iter().zip(&b.0).zip(keys) {
+    let order = |a: &[SortKey], b: &[SortKey]| -> Ordering {
+        for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
             let o = x.order(y);
             let o = if *desc { o.reverse() } else { o };
             if o != Ordering::Equal {
@@ -622,6 +622,7 @@ fn top_k<'a>(
         }
         Ordering::Equal
     };
+    let cmp = |a: &(Vec<SortKey>, Row), b: &(Vec<SortKey>, Row)| order(&a.0, &b.0);
     let keep = |rows: &mut Vec<(Vec<SortKey>, Row)>, k: usize| {
         if k == 0 {
             rows.clear();
@@ -632,17 +633,29 @@ fn top_k<'a>(
     };
     let mut rows: Vec<(Vec<SortKey>, Row)> = Vec::new();
     let mut held = 0usize;
+    // Once the rows were cut to `top`, the last of them is the worst kept:
+    // a row that sorts after it cannot make the cut (pushes after the cut
+    // leave it in place).
+    let mut trimmed = false;
+    let mut k = Vec::with_capacity(keys.len());
     for row in input {
         let row = row?;
         ctx.guard.tick()?;
-        let mut k = Vec::with_capacity(keys.len());
+        k.clear();
         for (e, _) in keys {
             k.push(SortKey::new(ctx.eval(e, &row)?));
         }
+        if trimmed && top > 0 && order(&k, &rows[top - 1].0) == Ordering::Greater {
+            continue;
+        }
         let size = row.len() + k.len();
-        rows.push((k, row));
+        rows.push((
+            std::mem::replace(&mut k, Vec::with_capacity(keys.len())),
+            row,
+        ));
         if rows.len() >= top.saturating_mul(2).max(1024) {
             keep(&mut rows, top);
+            trimmed = rows.len() == top;
             ctx.guard.release(held);
             held = rows.iter().map(|(k, r)| k.len() + r.len()).sum();
             ctx.guard.charge(held)?;

@@ -31,9 +31,49 @@ use crate::query::value::{HashKey, Value, error};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    /// Keys of the values seen so far, when DISTINCT.
-    seen: Option<HashSet<HashKey, FastBuild>>,
+    /// The values seen so far, when DISTINCT.
+    seen: Option<Seen>,
     state: State,
+}
+
+/// The values a DISTINCT aggregate has seen: nodes (the common case, as in
+/// `count(DISTINCT p)`) as bits by id, any other value by its key.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    /// Bit `i` is set when the node with id `i` was seen.
+    nodes: Vec<u64>,
+    /// How many bits of `nodes` are set.
+    node_count: usize,
+    /// The keys of the other values.
+    others: HashSet<HashKey, FastBuild>,
+}
+
+impl Seen {
+    /// Ids from here on are kept with the other values, so that the bits
+    /// stay within 8 MB.
+    const NODE_BITS: u32 = 1 << 26;
+
+    /// Records `value`; false when an equivalent value was seen before.
+    fn insert(&mut self, value: &Value) -> bool {
+        match value {
+            Value::Node(id) if id.0 < Self::NODE_BITS => {
+                let (word, bit) = ((id.0 / 64) as usize, 1u64 << (id.0 % 64));
+                if word >= self.nodes.len() {
+                    self.nodes.resize(word + 1, 0);
+                }
+                let new = self.nodes[word] & bit == 0;
+                self.nodes[word] |= bit;
+                self.node_count += usize::from(new);
+                new
+            }
+            other => self.others.insert(other.hash_key()),
+        }
+    }
+
+    /// How many distinct values were seen.
+    fn len(&self) -> usize {
+        self.node_count + self.others.len()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -154,7 +194,7 @@ impl Accumulator {
             }
         };
         Ok(Accumulator {
-            seen: distinct.then(HashSet::default),
+            seen: distinct.then(Seen::default),
             state,
         })
     }
@@ -165,7 +205,7 @@ impl Accumulator {
             return Ok(());
         }
         if let Some(seen) = &mut self.seen
-            && !seen.insert(value.hash_key())
+            && !seen.insert(&value)
         {
             return Ok(());
         }
@@ -224,7 +264,7 @@ impl Accumulator {
             State::Count(_) | State::Sum(_) | State::Avg { .. } => 0,
             State::Min(_) | State::Max(_) => 1,
         };
-        state + self.seen.as_ref().map_or(0, HashSet::len)
+        state + self.seen.as_ref().map_or(0, Seen::len)
     }
 
     /// The aggregate's value. Over no values: `count` 0, `sum` 0, `collect`
@@ -338,6 +378,28 @@ mod tests {
             fold("percentileDisc", false, Some(Float(0.5)), vec![]),
             "null"
         );
+    }
+
+    #[test]
+    fn distinct_nodes_are_told_apart_by_id_and_from_other_values() {
+        use crate::graph::NodeId;
+        let node = |i| Value::Node(NodeId(i));
+        let far = Seen::NODE_BITS + 5;
+        let mut count = Accumulator::new("count", true, None).unwrap();
+        for v in [
+            node(3),
+            node(3),
+            node(70),
+            Value::Int(3),
+            node(far),
+            node(far),
+            node(0),
+            node(70),
+        ] {
+            count.update(v).unwrap();
+        }
+        assert_eq!(count.held(), 5);
+        assert_eq!(count.finish().unwrap(), Value::Int(5));
     }
 
     #[test]

@@ -40,6 +40,17 @@ fn day_of(word: &str) -> Option<u8> {
     digits.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
+/// Whether a word can begin a date expression: a capitalised word (a month
+/// or a weekday), a number, or a word whose first letter starts a weekday
+/// or one of "today", "tonight", "yesterday", "last", "this", "next".
+fn may_begin_date(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(|&b| {
+        b.is_ascii_uppercase()
+            || b.is_ascii_digit()
+            || matches!(b, b'm' | b't' | b'w' | b'f' | b's' | b'y' | b'l' | b'n')
+    })
+}
+
 /// Resolves a month and day without a year to the nearest such day not
 /// more than a week after `reference`.
 fn month_day(month: u8, day: u8, reference: Option<PartialDate>) -> Option<PartialDate> {
@@ -107,6 +118,10 @@ pub fn date_exprs(
     };
     while i < tokens.len() {
         let w = word(i);
+        if !may_begin_date(w) {
+            i += 1;
+            continue;
+        }
         let l = lower(i);
         if let Some(m) = month_number(w).filter(|_| tokens[i].kind == TokenKind::Word) {
             // "May" is also a verb and a name: a month needs a day or a

@@ -13,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use crate::hash::FastBuild;
+
 pub use tsv::LexiconError;
 
 /// The node labels the extractor produces.
@@ -237,12 +239,12 @@ pub struct Lexicon {
     cues: Vec<Vec<Cue>>,
     cue_ac: AhoCorasick,
     relations: Vec<RelationType>,
-    abbreviations: HashSet<String>,
-    nonnames: HashSet<String>,
-    given: HashMap<String, Gender>,
-    place_country: HashMap<String, String>,
-    org_country: HashMap<String, String>,
-    countries: HashSet<String>,
+    abbreviations: HashSet<String, FastBuild>,
+    nonnames: HashSet<String, FastBuild>,
+    given: HashMap<String, Gender, FastBuild>,
+    place_country: HashMap<String, String, FastBuild>,
+    org_country: HashMap<String, String, FastBuild>,
+    countries: HashSet<String, FastBuild>,
 }
 
 /// A match of the gazetteer or the cue automaton: byte range and entries.
@@ -329,12 +331,12 @@ impl Lexicon {
             cues: Vec::new(),
             cue_ac: ac,
             relations: Vec::new(),
-            abbreviations: HashSet::new(),
-            nonnames: HashSet::new(),
-            given: HashMap::new(),
-            place_country: HashMap::new(),
-            org_country: HashMap::new(),
-            countries: HashSet::new(),
+            abbreviations: HashSet::default(),
+            nonnames: HashSet::default(),
+            given: HashMap::default(),
+            place_country: HashMap::default(),
+            org_country: HashMap::default(),
+            countries: HashSet::default(),
         }
     }
 

@@ -25,12 +25,15 @@ pub fn month_number(word: &str) -> Option<u8> {
     if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() < 3 || w.len() > 9 {
         return None;
     }
+    let mut buf = [0u8; 9];
+    let lower = buf.get_mut(..w.len())?;
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = &*lower;
     for (i, name) in NAMES.iter().enumerate() {
-        let whole = name.eq_ignore_ascii_case(w);
-        let prefix = w.len() <= 4
-            && name
-                .get(..w.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(w));
+        let name = name.as_bytes();
+        let whole = name == lower;
+        let prefix = lower.len() <= 4 && name.starts_with(lower);
         if whole || prefix {
             // "Mar" and "May" are fine; "Ma" is too short to be a month.
             return Some(i as u8 + 1);
@@ -51,6 +54,10 @@ pub fn weekday_number(word: &str) -> Option<u8> {
         "sunday",
     ];
     let w = word.trim_end_matches('.');
+    // The names are six to nine letters long.
+    if !(6..=9).contains(&w.len()) {
+        return None;
+    }
     NAMES
         .iter()
         .position(|n| n.eq_ignore_ascii_case(w))

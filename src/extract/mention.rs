@@ -350,7 +350,7 @@ pub fn sentence_mentions(
     };
 
     // Gazetteer items over tokens.
-    let mut gaz: Vec<Gaz> = Vec::new();
+    let mut gaz: Vec<Gaz> = Vec::with_capacity(entity_hits.len());
     for &(s, e, p) in entity_hits {
         // "U.S. dollars" is money, not the country.
         if skip.iter().any(|&(a, b)| s >= a && e <= b) {
@@ -461,7 +461,7 @@ pub fn sentence_mentions(
     let in_org = |i: usize| orgs.iter().any(|&(s, e)| i >= s && i < e);
     let is_region = |(_, e): (usize, usize)| kind_at(e - 1) == Some(&EntryKind::Region);
 
-    let mut mentions: Vec<Mention> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(gaz.len() + 8);
     let mut ties: Vec<Tie> = Vec::new();
     let mut consumed = vec![false; n];
 

@@ -70,13 +70,18 @@ impl Lowered {
         let mut bounds = Vec::with_capacity(sent.tokens.len());
         for t in &sent.tokens {
             let (start, end) = (t.span.start as usize, t.span.end as usize);
-            let word = text.get(start..end).unwrap_or("");
-            if all_ascii || word.is_ascii() {
-                bounds.push((start.saturating_sub(base), end.saturating_sub(base)));
+            let word = if all_ascii {
+                None
             } else {
-                let at = buf.len();
-                buf.push_str(&word.to_lowercase());
-                bounds.push((at, buf.len()));
+                text.get(start..end).filter(|w| !w.is_ascii())
+            };
+            match word {
+                Some(word) => {
+                    let at = buf.len();
+                    buf.push_str(&word.to_lowercase());
+                    bounds.push((at, buf.len()));
+                }
+                None => bounds.push((start.saturating_sub(base), end.saturating_sub(base))),
             }
         }
         Lowered { buf, bounds }

@@ -310,11 +310,13 @@ pub fn relations(
             if excluded {
                 continue;
             }
-            let clause_start = (0..ts)
+            // The clause starts after the last ";" or ":" of the twelve
+            // tokens before the trigger, or with them.
+            let window_start = ts.saturating_sub(12);
+            let clause_start = (window_start..ts)
                 .rev()
                 .find(|&k| [";", ":"].contains(&word(k)))
-                .map_or(0, |k| k + 1)
-                .max(ts.saturating_sub(12));
+                .map_or(window_start, |k| k + 1);
             let mut modality = Modality::Asserted;
             for &(cs, _, eff, types) in &mod_cues {
                 if cs >= clause_start && cs < ts && applies(types) {
@@ -350,8 +352,8 @@ pub fn relations(
             let own_country = |person: usize, place: usize| {
                 let country = |e: usize| {
                     ents.list.get(e).and_then(|x| match x.label {
-                        Label::Country => Some(x.name.clone()),
-                        Label::Place => x.country.clone(),
+                        Label::Country => Some(x.name.as_str()),
+                        Label::Place => x.country.as_deref(),
                         _ => None,
                     })
                 };

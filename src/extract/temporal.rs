@@ -123,7 +123,13 @@ pub fn date_exprs(
             continue;
         }
         let l = lower(i);
-        if let Some(m) = month_number(w).filter(|_| tokens[i].kind == TokenKind::Word) {
+        let kind = tokens[i].kind;
+        // Month names are capitalised words; days and years are numbers.
+        let capitalised = w.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
+        let month = (capitalised && kind == TokenKind::Word)
+            .then(|| month_number(w))
+            .flatten();
+        if let Some(m) = month {
             // "May" is also a verb and a name: a month needs a day or a
             // year beside it, or "in"/"last"/"this"/"next" before it.
             let mut j = i + 1;
@@ -171,7 +177,7 @@ pub fn date_exprs(
                     }
                 }
             }
-        } else if let Some(d) = day_of(w).filter(|_| tokens[i].kind == TokenKind::Number) {
+        } else if let Some(d) = (kind == TokenKind::Number).then(|| day_of(w)).flatten() {
             // "17 December 2011", "7 November".
             if let Some(m) = month_number(word(i + 1)) {
                 let date = match year_of(word(i + 2)) {
@@ -187,7 +193,7 @@ pub fn date_exprs(
                 i = end;
                 continue;
             }
-        } else if let Some(y) = year_of(w).filter(|_| tokens[i].kind == TokenKind::Number) {
+        } else if let Some(y) = (kind == TokenKind::Number).then(|| year_of(w)).flatten() {
             let before = if i > 0 { lower(i - 1) } else { "" };
             let before2 = if i > 1 { lower(i - 2) } else { "" };
             if before == "of" && before2 == "end" {

@@ -701,14 +701,30 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The character that starts at byte `at` of `text` (ASCII without decoding).
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => text.get(at..)?.chars().next(),
+    }
+}
+
+/// The character that ends at byte `at` of `text` (ASCII without decoding).
+fn char_before(text: &str, at: usize) -> Option<char> {
+    match at.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => text.get(..at)?.chars().next_back(),
+    }
+}
+
 fn hits(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in ac.find_iter(text) {
         let (start, end) = (m.start(), m.end());
-        let first = text[start..].chars().next();
-        let last = text[..end].chars().next_back();
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
+        let first = char_at(text, start);
+        let last = char_before(text, end);
+        let before = char_before(text, start);
+        let after = char_at(text, end);
         let left_ok = !(first.is_some_and(is_word_char) && before.is_some_and(is_word_char));
         let right_ok = !(last.is_some_and(is_word_char) && after.is_some_and(is_word_char));
         if left_ok && right_ok {

@@ -382,10 +382,12 @@ pub fn sentence_mentions(
         }
     }
     let kind_at = |i: usize| at.get(i).copied().flatten().map(|g| &gaz[g].entry.kind);
-    let is_cap = |i: usize| {
-        toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
-            && word(i).starts_with(|c: char| c.is_uppercase())
-    };
+    // Capitalised words, looked at once: the readers below ask many times.
+    let capitalised: Vec<bool> = toks
+        .iter()
+        .map(|t| t.kind == TokenKind::Word && doc.slice(t.span).starts_with(char::is_uppercase))
+        .collect();
+    let is_cap = |i: usize| capitalised.get(i).copied().unwrap_or(false);
     let blocks_name = |i: usize| {
         matches!(
             kind_at(i),

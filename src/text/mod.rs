@@ -161,11 +161,11 @@ const DATELINE_SEPARATORS: [&str; 6] = [" -- ", " — ", " – ", " - ", "--", "
 /// "BEIJING, Jan. 8 (Xinhua) --" at the start of a sentence.
 fn read_dateline(text: &str, span: Span, published: Option<PartialDate>) -> Option<Dateline> {
     let s = text.get(span.range())?;
-    let window_end = s
-        .char_indices()
-        .take_while(|(i, _)| *i < 90)
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    // Up to the end of the character that spans byte 90.
+    let mut window_end = s.len().min(90);
+    while !s.is_char_boundary(window_end) {
+        window_end += 1;
+    }
     let window = &s[..window_end];
     // The place and date end at the first separator; every separator
     // starts with a space, a hyphen or the lead byte of a dash.

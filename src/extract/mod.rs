@@ -274,7 +274,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             }
         }
         for (mi, m) in sm.mentions.iter().enumerate() {
-            let Some(&e) = resolved.get(mi).and_then(|r| r.first()) else {
+            let Some(&e) = resolved.get(mi).first() else {
                 continue;
             };
             let label = ents.list.get(e).map(|x| x.label);
@@ -286,14 +286,14 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         }
         if let Some(m) = sm.mentions.iter().enumerate().find(|(mi, m)| {
             m.role == Role::Normal
-                && resolved.get(*mi).and_then(|r| r.first()).is_some_and(|&e| {
+                && resolved.get(*mi).first().is_some_and(|&e| {
                     matches!(
                         ents.list.get(e).map(|x| x.label),
                         Some(Label::Person | Label::Country)
                     )
                 })
         }) {
-            last_agent = resolved.get(m.0).and_then(|r| r.first()).copied();
+            last_agent = resolved.get(m.0).first().copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
         for t in &sent.tokens {

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::hash::FastBuild;
 use crate::lexicon::{Entry, EntryKind, Gender, GroupKind, Label, Lexicon};
 use crate::span::Span;
 use crate::text::{Document, Sentence, TokenKind};
@@ -86,15 +87,16 @@ pub struct Tie {
 pub struct Entities {
     /// The entities, in order of first mention.
     pub list: Vec<Entity>,
-    by_key: HashMap<(Label, String), usize>,
+    /// Name -> entity, one table per label (indexed by `Label as usize`).
+    by_name: [HashMap<String, usize, FastBuild>; 4],
     /// Lower-cased name tokens of each person entity.
-    person_tokens: HashMap<usize, Vec<String>>,
+    person_tokens: HashMap<usize, Vec<String>, FastBuild>,
     /// Person entity -> gender, when known.
-    pub gender: HashMap<usize, Gender>,
+    pub gender: HashMap<usize, Gender, FastBuild>,
     /// Person entity -> the country or organisation its title ties it to.
-    pub tie_of: HashMap<usize, usize>,
+    pub tie_of: HashMap<usize, usize, FastBuild>,
     /// Person entity -> a title with no tie yet, and where it was read.
-    pub untied: HashMap<usize, (String, usize, Option<usize>)>,
+    pub untied: HashMap<usize, (String, usize, Option<usize>), FastBuild>,
     /// Mention order: (sentence, token, entity, locative).
     pub recency: Vec<(usize, usize, usize, bool)>,
 }
@@ -102,8 +104,7 @@ pub struct Entities {
 impl Entities {
     /// The entity of a country, organisation or place, made when new.
     pub fn named(&mut self, label: Label, name: &str, country: Option<&str>) -> usize {
-        let key = (label, name.to_string());
-        if let Some(&i) = self.by_key.get(&key) {
+        if let Some(&i) = self.by_name[label as usize].get(name) {
             return i;
         }
         self.list.push(Entity {
@@ -115,7 +116,7 @@ impl Entities {
             country: country.map(str::to_string),
         });
         let i = self.list.len() - 1;
-        self.by_key.insert(key, i);
+        self.by_name[label as usize].insert(name.to_string(), i);
         i
     }
 
@@ -164,8 +165,8 @@ impl Entities {
             }
         }
         if let Some(e) = best {
-            let toks = self.person_tokens.get(&e).cloned().unwrap_or_default();
-            if lower.len() > toks.len() {
+            let known_len = self.person_tokens.get(&e).map_or(0, Vec::len);
+            if lower.len() > known_len {
                 // A fuller form: it becomes the canonical name.
                 let old = std::mem::replace(&mut self.list[e].name, name.clone());
                 self.person_tokens.insert(e, lower);
@@ -173,7 +174,7 @@ impl Entities {
                     self.list[e].aliases.push(old);
                 }
                 self.list[e].aliases.retain(|a| a != &name);
-                self.by_key.insert((Label::Person, name), e);
+                self.by_name[Label::Person as usize].insert(name, e);
             }
             return e;
         }
@@ -187,15 +188,24 @@ impl Entities {
         });
         let e = self.list.len() - 1;
         self.person_tokens.insert(e, lower);
-        self.by_key.insert((Label::Person, name), e);
+        self.by_name[Label::Person as usize].insert(name, e);
         e
     }
 
-    /// Whether a lower-cased name token belongs to a known person.
+    /// Whether a name token, lower-cased, belongs to a known person.
     fn known_token(&self, token: &str) -> bool {
+        if !token.is_ascii() {
+            let lower = token.to_lowercase();
+            return self
+                .person_tokens
+                .values()
+                .any(|toks| toks.contains(&lower));
+        }
+        // The stored tokens are lower-cased: an ASCII one equals the
+        // token's lower case exactly when it equals the token ignoring case.
         self.person_tokens
             .values()
-            .any(|toks| toks.iter().any(|t| t == token))
+            .any(|toks| toks.iter().any(|t| t.eq_ignore_ascii_case(token)))
     }
 
     /// The most recent person whose title is `title` (ignoring case).
@@ -284,8 +294,11 @@ pub fn strip_possessive(w: &str) -> (&str, bool) {
 
 /// "KISHIDA" -> "Kishida"; initials and mixed case stay.
 fn name_case(w: &str) -> String {
-    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-    if letters > 1 && w.chars().all(|c| !c.is_lowercase()) && !w.contains('.') {
+    // Cheapest test first: most names have a lower-case letter.
+    if w.chars().all(|c| !c.is_lowercase())
+        && !w.contains('.')
+        && w.chars().filter(|c| c.is_alphabetic()).count() > 1
+    {
         let mut out = String::new();
         for (i, c) in w.chars().enumerate() {
             if i == 0 {
@@ -337,7 +350,7 @@ pub fn sentence_mentions(
     };
 
     // Gazetteer items over tokens.
-    let mut gaz: Vec<Gaz> = Vec::new();
+    let mut gaz: Vec<Gaz> = Vec::with_capacity(entity_hits.len());
     for &(s, e, p) in entity_hits {
         // "U.S. dollars" is money, not the country.
         if skip.iter().any(|&(a, b)| s >= a && e <= b) {
@@ -369,10 +382,12 @@ pub fn sentence_mentions(
         }
     }
     let kind_at = |i: usize| at.get(i).copied().flatten().map(|g| &gaz[g].entry.kind);
-    let is_cap = |i: usize| {
-        toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
-            && word(i).starts_with(|c: char| c.is_uppercase())
-    };
+    // Capitalised words, looked at once: the readers below ask many times.
+    let capitalised: Vec<bool> = toks
+        .iter()
+        .map(|t| t.kind == TokenKind::Word && doc.slice(t.span).starts_with(char::is_uppercase))
+        .collect();
+    let is_cap = |i: usize| capitalised.get(i).copied().unwrap_or(false);
     let blocks_name = |i: usize| {
         matches!(
             kind_at(i),
@@ -448,7 +463,7 @@ pub fn sentence_mentions(
     let in_org = |i: usize| orgs.iter().any(|&(s, e)| i >= s && i < e);
     let is_region = |(_, e): (usize, usize)| kind_at(e - 1) == Some(&EntryKind::Region);
 
-    let mut mentions: Vec<Mention> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(gaz.len() + 8);
     let mut ties: Vec<Tie> = Vec::new();
     let mut consumed = vec![false; n];
 
@@ -661,11 +676,16 @@ pub fn sentence_mentions(
             while e > s && ["of", "and", ",", "the"].contains(&lower(e - 1)) {
                 e -= 1;
             }
-            (s..e)
-                .map(word)
-                .collect::<Vec<_>>()
-                .join(" ")
-                .replace(" ,", ",")
+            // Words joined by spaces, but none before a comma.
+            let mut title = String::new();
+            for k in s..e {
+                let w = word(k);
+                if k > s && !w.starts_with(',') {
+                    title.push(' ');
+                }
+                title.push_str(w);
+            }
+            title
         });
         (country.or(org), title)
     };
@@ -769,9 +789,7 @@ pub fn sentence_mentions(
             .split_whitespace()
             .map(name_case)
             .collect();
-        let known = name_words
-            .iter()
-            .all(|w| ents.known_token(&w.to_lowercase()));
+        let known = name_words.iter().all(|w| ents.known_token(w));
         let before = if cs > 0 { lower(cs - 1) } else { "" };
         let after_person = cs > 0
             && (before == "and" || before == ",")
@@ -816,16 +834,10 @@ pub fn sentence_mentions(
         ents.note(entity, written, span);
         // Gender from the given name or the form of address.
         if let std::collections::hash_map::Entry::Vacant(e) = ents.gender.entry(entity) {
-            let honor = (cs..s).map(&lower).collect::<Vec<_>>();
-            let g = if honor
-                .iter()
-                .any(|h| ["ms.", "ms", "mrs.", "mrs", "madam", "queen"].contains(h))
-            {
+            let addressed = |forms: &[&str]| (cs..s).map(&lower).any(|h| forms.contains(&h));
+            let g = if addressed(&["ms.", "ms", "mrs.", "mrs", "madam", "queen"]) {
                 Some(Gender::Female)
-            } else if honor
-                .iter()
-                .any(|h| ["mr.", "mr", "sir", "king"].contains(h))
-            {
+            } else if addressed(&["mr.", "mr", "sir", "king"]) {
                 Some(Gender::Male)
             } else {
                 name_words.first().and_then(|w| lex.gender(w))
@@ -882,7 +894,7 @@ pub fn sentence_mentions(
             if ents.list[entity].title.is_none() {
                 ents.list[entity].title = Some(t.clone());
             }
-            let alias = format!("{t} {written}");
+            let alias = [t.as_str(), written].join(" ");
             ents.note(entity, &alias, span);
         }
         if let Some(target) = tie {
@@ -1094,7 +1106,7 @@ pub fn sentence_mentions(
             });
             if collective {
                 ext_end = g.end + 1;
-                ents.note(ent, &format!("{surface} {next}"), span);
+                ents.note(ent, &[surface.as_str(), next].join(" "), span);
             } else if !plural {
                 role = Role::Adjective;
             }

@@ -21,7 +21,7 @@ use crate::files::articles::{self, Article};
 use crate::graph::{Graph, PartialDate};
 use crate::lexicon::{Cue, EntryKind, GroupKind, Label, Lexicon, Modality};
 use crate::span::Span;
-use crate::text::{Document, Meta};
+use crate::text::{Document, Meta, Sentence};
 
 pub use facts::Diagnostic;
 pub use facts::{DocFacts, Entity, Relation};
@@ -33,17 +33,18 @@ use relation::Context;
 /// extractor run once per token and must not allocate.
 pub struct Lowered {
     buf: String,
-    ends: Vec<usize>,
+    /// Where each word's lower case lies in `buf`.
+    bounds: Vec<(usize, usize)>,
 }
 
 impl Lowered {
     /// Lower-cases `words` into one buffer.
     pub fn new<'a>(words: impl Iterator<Item = &'a str>) -> Lowered {
         let mut buf = String::with_capacity(256);
-        let mut ends = Vec::with_capacity(words.size_hint().0);
+        let mut bounds = Vec::with_capacity(words.size_hint().0);
         for w in words {
+            let start = buf.len();
             if w.is_ascii() {
-                let start = buf.len();
                 buf.push_str(w);
                 if let Some(added) = buf.get_mut(start..) {
                     added.make_ascii_lowercase();
@@ -51,20 +52,47 @@ impl Lowered {
             } else {
                 buf.push_str(&w.to_lowercase());
             }
-            ends.push(buf.len());
+            bounds.push((start, buf.len()));
         }
-        Lowered { buf, ends }
+        Lowered { buf, bounds }
+    }
+
+    /// The words of `sent`, a sentence of `text`: the sentence is
+    /// lower-cased in one piece (ASCII), and a word with other characters
+    /// gets its full lower case after it.
+    pub fn of_sentence(text: &str, sent: &Sentence) -> Lowered {
+        let base = sent.span.start as usize;
+        let mut buf = text
+            .get(sent.span.range())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let all_ascii = buf.is_ascii();
+        let mut bounds = Vec::with_capacity(sent.tokens.len());
+        for t in &sent.tokens {
+            let (start, end) = (t.span.start as usize, t.span.end as usize);
+            let word = if all_ascii {
+                None
+            } else {
+                text.get(start..end).filter(|w| !w.is_ascii())
+            };
+            match word {
+                Some(word) => {
+                    let at = buf.len();
+                    buf.push_str(&word.to_lowercase());
+                    bounds.push((at, buf.len()));
+                }
+                None => bounds.push((start.saturating_sub(base), end.saturating_sub(base))),
+            }
+        }
+        Lowered { buf, bounds }
     }
 
     /// Word `i`, lower-cased ("" past the end).
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
-        };
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.buf.get(start..end).unwrap_or("")
+        self.bounds
+            .get(i)
+            .and_then(|&(start, end)| self.buf.get(start..end))
+            .unwrap_or("")
     }
 }
 
@@ -77,11 +105,23 @@ fn hits_in(hits: &[(usize, usize, usize)], span: Span) -> &[(usize, usize, usize
     hits.get(a..b.max(a)).unwrap_or(&[])
 }
 
+/// Whether one date, written out, starts the other ("2011" and "2011-12").
 fn compatible_dates(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => {
-            let (x, y) = (a.to_string(), b.to_string());
-            x.starts_with(&y) || y.starts_with(&x)
+            let four_digit = |d: PartialDate| (0..=9999).contains(&d.get_year());
+            if four_digit(a) && four_digit(b) {
+                // Fixed-width fields: a prefix of the text is a prefix of
+                // the fields (a day is written only after a month).
+                let agree = |x: Option<u8>, y: Option<u8>| x.is_none() || y.is_none() || x == y;
+                let day = |d: PartialDate| d.get_month().and(d.get_day());
+                a.get_year() == b.get_year()
+                    && agree(a.get_month(), b.get_month())
+                    && agree(day(a), day(b))
+            } else {
+                let (x, y) = (a.to_string(), b.to_string());
+                x.starts_with(&y) || y.starts_with(&x)
+            }
         }
         _ => true,
     }
@@ -171,7 +211,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             .map(|&(s, e, _)| (s, e))
             .collect();
         // The sentence's words lower-cased once, for the three readers below.
-        let lowers = Lowered::new(sent.tokens.iter().map(|t| doc.slice(t.span)));
+        let lowers = Lowered::of_sentence(&doc.text, sent);
         let sm = mention::sentence_mentions(
             lex,
             doc,
@@ -234,7 +274,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             }
         }
         for (mi, m) in sm.mentions.iter().enumerate() {
-            let Some(&e) = resolved.get(mi).and_then(|r| r.first()) else {
+            let Some(&e) = resolved.get(mi).first() else {
                 continue;
             };
             let label = ents.list.get(e).map(|x| x.label);
@@ -246,14 +286,14 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         }
         if let Some(m) = sm.mentions.iter().enumerate().find(|(mi, m)| {
             m.role == Role::Normal
-                && resolved.get(*mi).and_then(|r| r.first()).is_some_and(|&e| {
+                && resolved.get(*mi).first().is_some_and(|&e| {
                     matches!(
                         ents.list.get(e).map(|x| x.label),
                         Some(Label::Person | Label::Country)
                     )
                 })
         }) {
-            last_agent = resolved.get(m.0).and_then(|r| r.first()).copied();
+            last_agent = resolved.get(m.0).first().copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
         for t in &sent.tokens {

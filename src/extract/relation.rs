@@ -74,9 +74,34 @@ fn is_person(ents: &Entities, e: usize) -> bool {
     ents.list.get(e).is_some_and(|x| x.label == Label::Person)
 }
 
+/// The entities each mention of a sentence stands for, in one buffer.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    entities: Vec<usize>,
+    /// Where each mention's entities end in `entities`.
+    ends: Vec<usize>,
+}
+
+impl Resolved {
+    fn push(&mut self, entities: &[usize]) {
+        self.entities.extend_from_slice(entities);
+        self.ends.push(self.entities.len());
+    }
+
+    /// The entities of mention `mi` (none past the last mention).
+    pub fn get(&self, mi: usize) -> &[usize] {
+        let start = match mi.checked_sub(1) {
+            Some(prev) => self.ends.get(prev).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(mi).copied().unwrap_or(start);
+        self.entities.get(start..end).unwrap_or(&[])
+    }
+}
+
 /// Resolves every non-object pronoun, the speaker and the pairs of a
 /// sentence's mentions; object pronouns resolve per relation.
-pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) -> Vec<Vec<usize>> {
+pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) -> Resolved {
     let doc = ctx.doc;
     let ents = ctx.ents;
     let word = |i: usize| sent.tokens.get(i).map_or("", |t| doc.slice(t.span));
@@ -127,9 +152,8 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
             .map(|r| r.2)
             .find(|&e| is_person(ents, e) && compatible(ents, e, female))
     };
-    mentions
-        .iter()
-        .map(|m| match &m.kind {
+    let others = |m: &Mention| -> Vec<usize> {
+        match &m.kind {
             MentionKind::Entity(e) => vec![*e],
             MentionKind::Pronoun { female, object } => {
                 if *object {
@@ -147,12 +171,22 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                             && x.ext_end + 1 >= w
                             && matches!(x.kind, MentionKind::Entity(e) if is_person(ents, e))
                     })
-                        && let MentionKind::Entity(e) = p.kind {
-                            return vec![e];
-                        }
+                    && let MentionKind::Entity(e) = p.kind
+                {
+                    return vec![e];
+                }
                 let new_paragraph = ctx.topic_paragraph != Some(sent.paragraph);
                 let speech = (0..m.start).rev().find(|&k| {
-                    ["said", "stated", "says", "added", "noted", "explained", "told"].contains(&word(k))
+                    [
+                        "said",
+                        "stated",
+                        "says",
+                        "added",
+                        "noted",
+                        "explained",
+                        "told",
+                    ]
+                    .contains(&word(k))
                 });
                 if let Some(k) = speech
                     && let Some(p) = mentions.iter().find(|x| {
@@ -161,12 +195,14 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                         && let MentionKind::Entity(e) = p.kind {
                             return vec![e];
                         }
-                if (participial || (opener && new_paragraph)) && first_comma.is_some_and(|c| m.start < c)
+                if (participial || (opener && new_paragraph))
+                    && first_comma.is_some_and(|c| m.start < c)
                     && let Some(&(_, e)) = persons_here.iter().find(|(t, e)| {
                         first_comma.is_some_and(|c| *t > c) && compatible(ents, *e, female)
-                    }) {
-                        return vec![e];
-                    }
+                    })
+                {
+                    return vec![e];
+                }
                 if let Some(&(_, e)) = persons_here
                     .iter()
                     .find(|(t, e)| *t < m.start && compatible(ents, *e, female))
@@ -201,7 +237,11 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                         _ => None,
                     })
                 });
-                speaker.or(ctx.topic).or(ctx.last_agent).into_iter().collect()
+                speaker
+                    .or(ctx.topic)
+                    .or(ctx.last_agent)
+                    .into_iter()
+                    .collect()
             }
             MentionKind::Pair(kind) => {
                 let want = match kind {
@@ -226,8 +266,20 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                 }
                 if out.len() == 2 { out } else { Vec::new() }
             }
-        })
-        .collect()
+        }
+    };
+    let mut resolved = Resolved {
+        entities: Vec::with_capacity(mentions.len()),
+        ends: Vec::with_capacity(mentions.len()),
+    };
+    for m in mentions {
+        match m.kind {
+            // A name needs no search and no vector of its own.
+            MentionKind::Entity(e) => resolved.push(&[e]),
+            _ => resolved.push(&others(m)),
+        }
+    }
+    resolved
 }
 
 /// The relations of one sentence (`lowers`: its words lower-cased).
@@ -238,7 +290,7 @@ pub fn relations(
     sent: &Sentence,
     lowers: &crate::extract::Lowered,
     mentions: &[Mention],
-    resolved: &[Vec<usize>],
+    resolved: &Resolved,
     cue_hits: &[(usize, usize, usize)],
     dates: &[DateExpr],
     fallback_date: Option<PartialDate>,
@@ -310,11 +362,13 @@ pub fn relations(
             if excluded {
                 continue;
             }
-            let clause_start = (0..ts)
+            // The clause starts after the last ";" or ":" of the twelve
+            // tokens before the trigger, or with them.
+            let window_start = ts.saturating_sub(12);
+            let clause_start = (window_start..ts)
                 .rev()
                 .find(|&k| [";", ":"].contains(&word(k)))
-                .map_or(0, |k| k + 1)
-                .max(ts.saturating_sub(12));
+                .map_or(window_start, |k| k + 1);
             let mut modality = Modality::Asserted;
             for &(cs, _, eff, types) in &mod_cues {
                 if cs >= clause_start && cs < ts && applies(types) {
@@ -350,8 +404,8 @@ pub fn relations(
             let own_country = |person: usize, place: usize| {
                 let country = |e: usize| {
                     ents.list.get(e).and_then(|x| match x.label {
-                        Label::Country => Some(x.name.clone()),
-                        Label::Place => x.country.clone(),
+                        Label::Country => Some(x.name.as_str()),
+                        Label::Place => x.country.as_deref(),
                         _ => None,
                     })
                 };
@@ -430,7 +484,7 @@ pub fn relations(
             };
             let ents_of = |mi: usize, exclude: &[usize], subject_count: usize| -> Vec<usize> {
                 let m = &mentions[mi];
-                let r = resolved.get(mi).cloned().unwrap_or_default();
+                let r = resolved.get(mi).to_vec();
                 let r = if let MentionKind::Pronoun {
                     female,
                     object: true,
@@ -613,7 +667,7 @@ pub fn relations(
                         if let MentionKind::Pair(_) = m.kind
                             && eligible(m, labels, false)
                         {
-                            pair = resolved.get(mi).cloned().unwrap_or_default();
+                            pair = resolved.get(mi).to_vec();
                             if pair.len() == 2 {
                                 break;
                             }
@@ -625,7 +679,7 @@ pub fn relations(
                             if m.role == Role::Locative {
                                 continue;
                             }
-                            for e in resolved.get(mi).cloned().unwrap_or_default() {
+                            for &e in resolved.get(mi) {
                                 if label_of(e).is_some_and(|l| labels.contains(&l))
                                     && matches!(m.kind, MentionKind::Entity(_))
                                 {
@@ -789,7 +843,7 @@ fn object_pronoun(
 fn fallback_country(
     ctx: &Context,
     mentions: &[Mention],
-    resolved: &[Vec<usize>],
+    resolved: &Resolved,
     ts: usize,
     subjects: &[usize],
 ) -> Vec<usize> {
@@ -804,7 +858,7 @@ fn fallback_country(
         if m.role == Role::Tie {
             continue;
         }
-        for &e in resolved.get(mi).map_or(&[][..], |v| v.as_slice()) {
+        for &e in resolved.get(mi) {
             if ents.list.get(e).is_some_and(|x| x.label == Label::Country) && !own.contains(&e) {
                 let d = m.start.abs_diff(ts) + if m.start < ts { 100 } else { 0 };
                 if best.is_none_or(|(bd, _)| d < bd) {

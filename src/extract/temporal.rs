@@ -40,6 +40,17 @@ fn day_of(word: &str) -> Option<u8> {
     digits.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
+/// Whether a word can begin a date expression: a capitalised word (a month
+/// or a weekday), a number, or a word whose first letter starts a weekday
+/// or one of "today", "tonight", "yesterday", "last", "this", "next".
+fn may_begin_date(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(|&b| {
+        b.is_ascii_uppercase()
+            || b.is_ascii_digit()
+            || matches!(b, b'm' | b't' | b'w' | b'f' | b's' | b'y' | b'l' | b'n')
+    })
+}
+
 /// Resolves a month and day without a year to the nearest such day not
 /// more than a week after `reference`.
 fn month_day(month: u8, day: u8, reference: Option<PartialDate>) -> Option<PartialDate> {
@@ -107,8 +118,18 @@ pub fn date_exprs(
     };
     while i < tokens.len() {
         let w = word(i);
+        if !may_begin_date(w) {
+            i += 1;
+            continue;
+        }
         let l = lower(i);
-        if let Some(m) = month_number(w).filter(|_| tokens[i].kind == TokenKind::Word) {
+        let kind = tokens[i].kind;
+        // Month names are capitalised words; days and years are numbers.
+        let capitalised = w.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
+        let month = (capitalised && kind == TokenKind::Word)
+            .then(|| month_number(w))
+            .flatten();
+        if let Some(m) = month {
             // "May" is also a verb and a name: a month needs a day or a
             // year beside it, or "in"/"last"/"this"/"next" before it.
             let mut j = i + 1;
@@ -156,7 +177,7 @@ pub fn date_exprs(
                     }
                 }
             }
-        } else if let Some(d) = day_of(w).filter(|_| tokens[i].kind == TokenKind::Number) {
+        } else if let Some(d) = (kind == TokenKind::Number).then(|| day_of(w)).flatten() {
             // "17 December 2011", "7 November".
             if let Some(m) = month_number(word(i + 1)) {
                 let date = match year_of(word(i + 2)) {
@@ -172,7 +193,7 @@ pub fn date_exprs(
                 i = end;
                 continue;
             }
-        } else if let Some(y) = year_of(w).filter(|_| tokens[i].kind == TokenKind::Number) {
+        } else if let Some(y) = (kind == TokenKind::Number).then(|| year_of(w)).flatten() {
             let before = if i > 0 { lower(i - 1) } else { "" };
             let before2 = if i > 1 { lower(i - 2) } else { "" };
             if before == "of" && before2 == "end" {

@@ -13,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use crate::hash::FastBuild;
+
 pub use tsv::LexiconError;
 
 /// The node labels the extractor produces.
@@ -237,12 +239,12 @@ pub struct Lexicon {
     cues: Vec<Vec<Cue>>,
     cue_ac: AhoCorasick,
     relations: Vec<RelationType>,
-    abbreviations: HashSet<String>,
-    nonnames: HashSet<String>,
-    given: HashMap<String, Gender>,
-    place_country: HashMap<String, String>,
-    org_country: HashMap<String, String>,
-    countries: HashSet<String>,
+    abbreviations: HashSet<String, FastBuild>,
+    nonnames: HashSet<String, FastBuild>,
+    given: HashMap<String, Gender, FastBuild>,
+    place_country: HashMap<String, String, FastBuild>,
+    org_country: HashMap<String, String, FastBuild>,
+    countries: HashSet<String, FastBuild>,
 }
 
 /// A match of the gazetteer or the cue automaton: byte range and entries.
@@ -329,12 +331,12 @@ impl Lexicon {
             cues: Vec::new(),
             cue_ac: ac,
             relations: Vec::new(),
-            abbreviations: HashSet::new(),
-            nonnames: HashSet::new(),
-            given: HashMap::new(),
-            place_country: HashMap::new(),
-            org_country: HashMap::new(),
-            countries: HashSet::new(),
+            abbreviations: HashSet::default(),
+            nonnames: HashSet::default(),
+            given: HashMap::default(),
+            place_country: HashMap::default(),
+            org_country: HashMap::default(),
+            countries: HashSet::default(),
         }
     }
 
@@ -699,14 +701,30 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The character that starts at byte `at` of `text` (ASCII without decoding).
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => text.get(at..)?.chars().next(),
+    }
+}
+
+/// The character that ends at byte `at` of `text` (ASCII without decoding).
+fn char_before(text: &str, at: usize) -> Option<char> {
+    match at.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => text.get(..at)?.chars().next_back(),
+    }
+}
+
 fn hits(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in ac.find_iter(text) {
         let (start, end) = (m.start(), m.end());
-        let first = text[start..].chars().next();
-        let last = text[..end].chars().next_back();
-        let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
+        let first = char_at(text, start);
+        let last = char_before(text, end);
+        let before = char_before(text, start);
+        let after = char_at(text, end);
         let left_ok = !(first.is_some_and(is_word_char) && before.is_some_and(is_word_char));
         let right_ok = !(last.is_some_and(is_word_char) && after.is_some_and(is_word_char));
         if left_ok && right_ok {

@@ -25,18 +25,23 @@ pub fn month_number(word: &str) -> Option<u8> {
     if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() < 3 || w.len() > 9 {
         return None;
     }
-    for (i, name) in NAMES.iter().enumerate() {
-        let whole = name.eq_ignore_ascii_case(w);
-        let prefix = w.len() <= 4
-            && name
-                .get(..w.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(w));
-        if whole || prefix {
-            // "Mar" and "May" are fine; "Ma" is too short to be a month.
-            return Some(i as u8 + 1);
-        }
-    }
-    None
+    // No two names share their first three letters, and a word of three
+    // or more letters can only be the name that starts like it.
+    let [a, b, c, ..] = *w.as_bytes() else {
+        return None;
+    };
+    let start = [a, b, c].map(|x| x.to_ascii_lowercase());
+    let i = NAMES
+        .iter()
+        .position(|name| name.as_bytes().get(..3) == Some(&start[..]))?;
+    let name = NAMES[i];
+    let whole = name.eq_ignore_ascii_case(w);
+    let prefix = w.len() <= 4
+        && name
+            .get(..w.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(w));
+    // "Mar" and "May" are fine; "Ma" is too short to be a month.
+    (whole || prefix).then_some(i as u8 + 1)
 }
 
 /// The weekday (0 = Monday .. 6 = Sunday) a word names.
@@ -51,6 +56,10 @@ pub fn weekday_number(word: &str) -> Option<u8> {
         "sunday",
     ];
     let w = word.trim_end_matches('.');
+    // The names are six to nine letters long.
+    if !(6..=9).contains(&w.len()) {
+        return None;
+    }
     NAMES
         .iter()
         .position(|n| n.eq_ignore_ascii_case(w))

@@ -155,20 +155,28 @@ fn read_header(text: &str) -> (Vec<(String, String)>, usize) {
     (Vec::new(), 0)
 }
 
+/// What ends a dateline's place and date: "BEIJING, Jan. 8 (Xinhua) --".
+const DATELINE_SEPARATORS: [&str; 6] = [" -- ", " — ", " – ", " - ", "--", "—"];
+
 /// "BEIJING, Jan. 8 (Xinhua) --" at the start of a sentence.
 fn read_dateline(text: &str, span: Span, published: Option<PartialDate>) -> Option<Dateline> {
     let s = text.get(span.range())?;
-    let window_end = s
-        .char_indices()
-        .take_while(|(i, _)| *i < 90)
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    // Up to the end of the character that spans byte 90.
+    let mut window_end = s.len().min(90);
+    while !s.is_char_boundary(window_end) {
+        window_end += 1;
+    }
     let window = &s[..window_end];
-    let (prefix, _) = [" -- ", " — ", " – ", " - ", "--", "—"]
-        .iter()
-        .filter_map(|sep| window.find(sep).map(|i| (i, *sep)))
-        .min_by_key(|(i, _)| *i)
-        .map(|(i, sep)| (&s[..i], sep))?;
+    // The place and date end at the first separator; every separator
+    // starts with a space, a hyphen or the lead byte of a dash.
+    let bytes = window.as_bytes();
+    let cut = (0..bytes.len()).find(|&i| {
+        matches!(bytes[i], b' ' | b'-' | 0xE2)
+            && DATELINE_SEPARATORS
+                .iter()
+                .any(|sep| bytes[i..].starts_with(sep.as_bytes()))
+    })?;
+    let prefix = &s[..cut];
     let (before_agency, agency) = match prefix.find('(') {
         Some(i) => (
             &prefix[..i],

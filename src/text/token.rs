@@ -42,11 +42,23 @@ fn is_apostrophe(c: char) -> bool {
 /// Splits `text[range]` into tokens whose spans are offsets into `text`.
 pub fn tokenize(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<Token> {
     let mut tokens = Vec::new();
+    tokenize_into(text, start, end, lexicon, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`], appending to `tokens` (a buffer the caller reuses).
+fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
     let bytes_end = end.min(text.len());
     let mut i = start;
     while i < bytes_end {
-        let Some(c) = text[i..bytes_end].chars().next() else {
-            break;
+        // ASCII needs no decoding.
+        let c = match bytes[i] {
+            b if b.is_ascii() => char::from(b),
+            _ => match text[i..bytes_end].chars().next() {
+                Some(c) => c,
+                None => break,
+            },
         };
         if c.is_whitespace() {
             i += c.len_utf8();
@@ -57,6 +69,10 @@ pub fn tokenize(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<
             let numeric = c.is_ascii_digit();
             i += c.len_utf8();
             loop {
+                // ASCII letters and digits continue a word whatever follows.
+                while i < bytes_end && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
                 let mut chars = text[i..bytes_end].chars();
                 let Some(d) = chars.next() else { break };
                 let next = chars.next();
@@ -79,7 +95,7 @@ pub fn tokenize(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<
             // Periods that belong to the word: initials, "U.S.", abbreviations.
             if !numeric {
                 loop {
-                    if !text[i..bytes_end].starts_with('.') {
+                    if i >= bytes_end || bytes[i] != b'.' {
                         break;
                     }
                     let word = &text[word_start..i];
@@ -118,7 +134,6 @@ pub fn tokenize(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec<
         });
         i += c.len_utf8();
     }
-    tokens
 }
 
 fn closing(c: char) -> bool {
@@ -132,12 +147,15 @@ fn heading_like(line: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    let words: Vec<&str> = t.split_whitespace().collect();
-    words.len() <= 14
-        && words.iter().all(|w| {
-            let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
-            letters.chars().count() < 4 || letters.starts_with(|c: char| c.is_uppercase())
-        })
+    // Fewer than four letters, or a capital first letter.
+    let short_or_capitalised = |w: &str| {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        match letters.next() {
+            None => true,
+            Some(first) => first.is_uppercase() || letters.take(3).count() < 3,
+        }
+    };
+    t.split_whitespace().count() <= 14 && t.split_whitespace().all(short_or_capitalised)
 }
 
 /// The most tokens a sentence holds; longer runs are cut. News sentences
@@ -192,21 +210,24 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
         blocks.push((b, prev_line.map_or(end, |p| p.1), paragraph));
     }
     let mut out = Vec::new();
+    let mut tokens = Vec::new();
     for (bs, be, para) in blocks {
-        let tokens = tokenize(text, bs, be, lexicon);
-        let mut current: Vec<Token> = Vec::new();
+        tokens.clear();
+        tokenize_into(text, bs, be, lexicon, &mut tokens);
+        // The current sentence is `tokens[first..k]`.
+        let mut first = 0;
         let mut k = 0;
         while k < tokens.len() {
-            let t = tokens[k];
             // A run of text with no sentence end (one 100 MB line of prose)
             // is cut into pieces of a bounded length, so that the work
             // extraction does per sentence stays bounded too: mention and
             // relation finding scan a sentence's tokens once per match, and
             // a 64 KB sentence took 2.5 s, a 1 MB one minutes (issue #7).
-            if current.len() >= MAX_SENTENCE_TOKENS {
-                push_sentence(&mut out, &mut current, para);
+            if k - first >= MAX_SENTENCE_TOKENS {
+                push_sentence(&mut out, &tokens[first..k], para);
+                first = k;
             }
-            current.push(t);
+            let t = tokens[k];
             let s = &text[t.span.range()];
             if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?") {
                 // Closing quotes and brackets stay with the sentence.
@@ -217,7 +238,6 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
                         && n.span.start == tokens[k].span.end
                     {
                         k += 1;
-                        current.push(*n);
                     } else {
                         break;
                     }
@@ -229,24 +249,25 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
                         || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '•' | '-')
                 });
                 if next_starts.unwrap_or(true) {
-                    push_sentence(&mut out, &mut current, para);
+                    push_sentence(&mut out, &tokens[first..=k], para);
+                    first = k + 1;
                 }
             }
             k += 1;
         }
-        push_sentence(&mut out, &mut current, para);
+        push_sentence(&mut out, &tokens[first..], para);
     }
     out
 }
 
-fn push_sentence(out: &mut Vec<Sentence>, current: &mut Vec<Token>, paragraph: u32) {
-    if let (Some(first), Some(last)) = (current.first(), current.last()) {
+fn push_sentence(out: &mut Vec<Sentence>, tokens: &[Token], paragraph: u32) {
+    if let (Some(first), Some(last)) = (tokens.first(), tokens.last()) {
         out.push(Sentence {
             span: Span {
                 start: first.span.start,
                 end: last.span.end,
             },
-            tokens: std::mem::take(current),
+            tokens: tokens.to_vec(),
             paragraph,
         });
     }

@@ -38,25 +38,6 @@ pub struct Lowered {
 }
 
 impl Lowered {
-    /// Lower-cases `words` into one buffer.
-    pub fn new<'a>(words: impl Iterator<Item = &'a str>) -> Lowered {
-        let mut buf = String::with_capacity(256);
-        let mut bounds = Vec::with_capacity(words.size_hint().0);
-        for w in words {
-            let start = buf.len();
-            if w.is_ascii() {
-                buf.push_str(w);
-                if let Some(added) = buf.get_mut(start..) {
-                    added.make_ascii_lowercase();
-                }
-            } else {
-                buf.push_str(&w.to_lowercase());
-            }
-            bounds.push((start, buf.len()));
-        }
-        Lowered { buf, bounds }
-    }
-
     /// The words of `sent`, a sentence of `text`: the sentence is
     /// lower-cased in one piece (ASCII), and a word with other characters
     /// gets its full lower case after it.

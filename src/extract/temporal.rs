@@ -284,10 +284,14 @@ mod tests {
 
     fn dates(s: &str, reference: &str) -> Vec<String> {
         let lex = Lexicon::bundled();
-        let toks = tokenize(s, 0, s.len(), &lex);
+        let sentence = crate::text::Sentence {
+            span: crate::span::Span::new(0, s.len()),
+            tokens: tokenize(s, 0, s.len(), &lex),
+            paragraph: 0,
+        };
         let r = PartialDate::parse(reference).ok();
-        let lowers = crate::extract::Lowered::new(toks.iter().map(|t| &s[t.span.range()]));
-        date_exprs(s, &toks, &lowers, r)
+        let lowers = crate::extract::Lowered::of_sentence(s, &sentence);
+        date_exprs(s, &sentence.tokens, &lowers, r)
             .into_iter()
             .map(|d| d.date.to_string())
             .collect()

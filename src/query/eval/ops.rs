@@ -410,15 +410,15 @@ impl<'a> Grouping<'a> {
             });
         }
         // Without keys there is one group: nothing to look up.
-        let width = self.keys.len();
+        let key_count = self.keys.len();
         let found = if self.keys.is_empty() {
             (!self.hashes.is_empty()).then_some(0)
         } else {
             let (group_keys, key_values) = (&self.group_keys, &self.key_values);
             self.groups
                 .find(hash, |&g| {
-                    let start = g as usize * width;
-                    group_keys[start..start + width]
+                    let start = g as usize * key_count;
+                    group_keys[start..start + key_count]
                         .iter()
                         .zip(key_values)
                         .all(|(a, b)| a.key_ref() == b.key_ref())
@@ -429,8 +429,8 @@ impl<'a> Grouping<'a> {
             Some(g) => g,
             None => self.new_group(row, hash)?,
         };
-        let width = self.aggregates.len();
-        let accumulators = &mut self.accumulators[group * width..(group + 1) * width];
+        let per_group = self.aggregates.len();
+        let accumulators = &mut self.accumulators[group * per_group..(group + 1) * per_group];
         for ((acc, arg), keeps) in accumulators
             .iter_mut()
             .zip(self.args.drain(..))

@@ -120,7 +120,7 @@ fn from_json(json: serde_json::Value) -> Value {
             Some(i) => Value::Int(i),
             None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
-        serde_json::Value::String(s) => Value::String(Arc::from(s)),
+        serde_json::Value::String(s) => Value::String(s.into()),
         serde_json::Value::Array(items) => Value::List(items.into_iter().map(from_json).collect()),
         serde_json::Value::Object(map) => Value::Map(
             map.into_iter()

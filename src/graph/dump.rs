@@ -58,7 +58,8 @@ use serde::ser::{SerializeMap, SerializeSeq, SerializeTuple};
 use serde::{Serialize, Serializer};
 
 use super::{
-    DateError, EdgeId, EdgeRef, Graph, NodeId, NodeRef, PartialDate, Properties, PropertyValue, Sym,
+    DateError, EdgeId, EdgeRef, Graph, INLINE_MAX, NodeId, NodeRef, PartialDate, Properties,
+    PropertyValue, Str, Sym,
 };
 use crate::files::atomic::write_atomic;
 use crate::span::LineIndex;
@@ -781,7 +782,7 @@ impl Loader {
 }
 
 /// A string borrowed from the dump when it has no escapes.
-type Str<'de> = Cow<'de, str>;
+type CowStr<'de> = Cow<'de, str>;
 
 /// A record's properties, in order.
 type Props = Vec<(Sym, PropertyValue)>;
@@ -837,6 +838,15 @@ impl SharedStrings {
     /// A copy of `s`, shared with every earlier equal string.
     pub fn get(&mut self, s: &str) -> Arc<str> {
         self.get_hashed(hash_str(s), s)
+    }
+
+    /// `s` as a string value: inline when short, else shared.
+    pub fn text(&mut self, s: &str) -> Str {
+        if s.len() <= INLINE_MAX {
+            Str::from(s)
+        } else {
+            Str::from(self.get(s))
+        }
     }
 
     /// Shared copies of `strings`, in order, appended to `out`. The misses
@@ -968,21 +978,21 @@ impl Hasher for FxHasher {
 struct StrSeed;
 
 impl<'de> DeserializeSeed<'de> for StrSeed {
-    type Value = Str<'de>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Str<'de>, D::Error> {
+    type Value = CowStr<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<CowStr<'de>, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl<'de> Visitor<'de> for StrSeed {
-    type Value = Str<'de>;
+    type Value = CowStr<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string")
     }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<CowStr<'de>, E> {
         Ok(Cow::Borrowed(v))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<CowStr<'de>, E> {
         Ok(Cow::Owned(v.to_string()))
     }
 }
@@ -1327,7 +1337,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         Ok(PropertyValue::Float(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<PropertyValue, E> {
-        Ok(PropertyValue::String(self.loader.strings.get(v)))
+        Ok(PropertyValue::String(self.loader.strings.text(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PropertyValue, A::Error> {
         let mut items = Vec::new();

@@ -10,6 +10,7 @@ pub mod dump;
 mod intern;
 pub mod merge;
 mod property;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use petgraph::visit::{EdgeIndexable as _, EdgeRef as _, NodeIndexable as _};
 
 pub use intern::{Interner, Sym};
 pub use property::{DateError, PartialDate, PropertyValue, days_in_month};
+pub use text::{INLINE_MAX, Str};
 
 /// The property key whose string value is a node's canonical name.
 pub const NAME_KEY: &str = "name";

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::text::Str;
+
 /// A value stored under a property key of a node or an edge.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PropertyValue {
@@ -18,7 +20,7 @@ pub enum PropertyValue {
     /// A 64-bit float.
     Float(f64),
     /// A text value, shared cheaply between the store and query results.
-    String(Arc<str>),
+    String(Str),
     /// An ordered list of values.
     List(Vec<PropertyValue>),
     /// A map from keys to values, in insertion order (boxed to keep every
@@ -31,7 +33,7 @@ pub enum PropertyValue {
 impl PropertyValue {
     /// A string value.
     pub fn string(s: impl AsRef<str>) -> PropertyValue {
-        PropertyValue::String(Arc::from(s.as_ref()))
+        PropertyValue::String(Str::from(s.as_ref()))
     }
 
     /// The text of a string value.
@@ -73,7 +75,7 @@ impl From<&str> for PropertyValue {
 
 impl From<String> for PropertyValue {
     fn from(s: String) -> Self {
-        PropertyValue::String(Arc::from(s))
+        PropertyValue::String(Str::from(s))
     }
 }
 
@@ -240,7 +242,8 @@ mod tests {
 
     #[test]
     fn values_stay_small() {
-        assert_eq!(std::mem::size_of::<PropertyValue>(), 24);
+        // Four words: a string of up to 22 bytes is held in place.
+        assert_eq!(std::mem::size_of::<PropertyValue>(), 32);
     }
 
     #[test]

@@ -349,7 +349,7 @@ impl Importer {
                         }
                         id = Some((space, cell));
                         if let Some(p) = property {
-                            let v = PropertyValue::String(self.strings.get(text()?));
+                            let v = PropertyValue::String(self.strings.text(text()?));
                             props.push((p, v));
                         }
                     }
@@ -441,7 +441,7 @@ impl Importer {
         };
         let t = text.trim();
         Ok(match scalar {
-            Scalar::String => PropertyValue::String(self.strings.get(text)),
+            Scalar::String => PropertyValue::String(self.strings.text(text)),
             Scalar::Int => PropertyValue::Int(t.parse().map_err(|_| bad())?),
             Scalar::Float => PropertyValue::Float(parse_float(t).ok_or_else(bad)?),
             Scalar::Bool => match t.to_ascii_lowercase().as_str() {

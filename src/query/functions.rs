@@ -432,11 +432,11 @@ fn dispatch(name: &str, args: Vec<Value>, graph: &Graph) -> Result<Value, QueryE
             entity => Value::Map(Box::new(entity_properties(graph, &entity)?)),
         },
         "keys" => match a {
-            Value::Map(m) => Value::List(m.keys().map(|k| Value::String(k.clone())).collect()),
+            Value::Map(m) => Value::List(m.keys().map(|k| Value::String(k.into())).collect()),
             entity => Value::List(
                 entity_properties(graph, &entity)?
                     .into_keys()
-                    .map(Value::String)
+                    .map(|k| Value::String(k.into()))
                     .collect(),
             ),
         },

@@ -21,7 +21,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::{Mutex, PoisonError};
 
 use super::{FxHasher, Props, SharedStrings};
-use crate::graph::{PartialDate, PropertyValue, Sym};
+use crate::graph::{INLINE_MAX, PartialDate, PropertyValue, Str, Sym};
 
 /// One line of a chunk, as the scanner read it.
 pub(super) struct Line {
@@ -218,7 +218,10 @@ impl<'p> Scanner<'p> {
                     && let Some((_, value)) = props.get_mut(p.entry)
                 {
                     // The stand-in is a null, which owns nothing to drop.
-                    std::mem::forget(std::mem::replace(value, PropertyValue::String(shared)));
+                    std::mem::forget(std::mem::replace(
+                        value,
+                        PropertyValue::String(Str::from(shared)),
+                    ));
                 }
             });
         }
@@ -454,13 +457,19 @@ impl<'t> Scan<'t> {
                 return Err(Bail::Wrong);
             }
             let value = if self.bytes.get(self.pos) == Some(&b'"') {
-                pending.push(Pending {
-                    line: self.line,
-                    entry: props.len(),
-                    text: self.string()?,
-                });
-                // A stand-in until the shared copy comes.
-                PropertyValue::Null
+                let text = self.string()?;
+                if text.len() <= INLINE_MAX {
+                    // Short texts are kept inline: nothing to share.
+                    PropertyValue::String(Str::from(text))
+                } else {
+                    pending.push(Pending {
+                        line: self.line,
+                        entry: props.len(),
+                        text,
+                    });
+                    // A stand-in until the shared copy comes.
+                    PropertyValue::Null
+                }
             } else {
                 self.value()?
             };

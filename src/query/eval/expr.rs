@@ -119,7 +119,7 @@ impl Ctx<'_> {
                     && let [Value::Relationship(id)] = values.as_slice()
                     && let Some(t) = self.deleted.edge_types.get(id)
                 {
-                    return Ok(Value::String(t.clone()));
+                    return Ok(Value::String(t.into()));
                 }
                 // A range is checked against the memory budget before it is made.
                 let range_len = if name == "range" {

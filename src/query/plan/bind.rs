@@ -1167,7 +1167,7 @@ impl<'s> Binder<'s> {
             K::Literal(l) => Expr::Literal(match l {
                 ast::Literal::Integer { value, .. } => Value::Int(*value),
                 ast::Literal::Float { value, .. } => Value::Float(*value),
-                ast::Literal::String(s) => Value::String(Arc::from(s.as_str())),
+                ast::Literal::String(s) => Value::String(s.as_str().into()),
                 ast::Literal::Bool(b) => Value::Bool(*b),
                 ast::Literal::Null => Value::Null,
             }),

@@ -502,7 +502,7 @@ fn name_prefix_of(filter: &Expr, slot: Slot) -> Option<Arc<str>> {
                     && !p.is_empty()
                     && p.is_ascii() =>
             {
-                Some(p.clone())
+                Some(p.to_arc())
             }
             _ => None,
         },

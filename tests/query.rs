@@ -646,6 +646,55 @@ fn a_top_k_over_many_rows_keeps_the_first_k_of_the_full_sort() {
 }
 
 #[test]
+fn grouping_by_a_node_property_counts_each_node_met_again() {
+    // Nodes met many times (a few partners) and nodes met once or twice
+    // (past the point where the grouping stops remembering nodes), two of
+    // them sharing a name: every group must hold exactly its rows.
+    let mut graph = Graph::new();
+    let setup = "CREATE (h:Hub)
+                 WITH h UNWIND range(0, 5999) AS i
+                 CREATE (h)-[:T {amount: i}]->(:P {name: CASE WHEN i < 4 THEN 'few' ELSE 'p' + toString(i) END})";
+    assert!(
+        query::run(&mut graph, setup, &RunOptions::default())[0]
+            .result
+            .is_ok()
+    );
+    let extra = "MATCH (h:Hub), (p:P) WHERE p.name IN ['few', 'p4', 'p5999']
+                 UNWIND range(1, 50) AS j CREATE (h)-[:T {amount: 1}]->(p)";
+    assert!(
+        query::run(&mut graph, extra, &RunOptions::default())[0]
+            .result
+            .is_ok()
+    );
+    let rows = ordered_rows(
+        &mut graph,
+        "MATCH (:Hub)-[t:T]-(p:P) RETURN p.name AS name, count(t) AS n, sum(t.amount) AS total
+         ORDER BY n DESC, name LIMIT 3",
+    );
+    assert_eq!(
+        rows,
+        [
+            r#"[String("few"), Int(204), Int(206)]"#,
+            r#"[String("p4"), Int(51), Int(54)]"#,
+            r#"[String("p5999"), Int(51), Int(6049)]"#,
+        ]
+    );
+    let groups = ordered_rows(
+        &mut graph,
+        "MATCH (:Hub)-[t:T]-(p:P) WITH p.name AS name, count(t) AS n RETURN count(*), sum(n)",
+    );
+    assert_eq!(groups, [r#"[Int(5997), Int(6300)]"#]);
+    let few = ordered_rows(
+        &mut graph,
+        "MATCH (:Hub)-[t:T]-(p:P) WHERE p.name IN ['few', 'p4'] RETURN p.name, count(*) ORDER BY p.name",
+    );
+    assert_eq!(
+        few,
+        [r#"[String("few"), Int(204)]"#, r#"[String("p4"), Int(51)]"#]
+    );
+}
+
+#[test]
 fn a_full_sort_orders_like_the_top_k_sort() {
     // Strings that agree on their first 16 bytes, one that is another's
     // prefix, ties (the sort must be stable), and other types mixed in.

@@ -31,8 +31,9 @@ use crate::query::value::{HashKey, Value, error};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Accumulator {
-    /// The values seen so far, when DISTINCT.
-    seen: Option<Seen>,
+    /// The values seen so far, when DISTINCT (boxed: a grouping keeps an
+    /// accumulator per group, most of them without).
+    seen: Option<Box<Seen>>,
     state: State,
 }
 
@@ -194,7 +195,7 @@ impl Accumulator {
             }
         };
         Ok(Accumulator {
-            seen: distinct.then(Seen::default),
+            seen: distinct.then(Box::default),
             state,
         })
     }
@@ -264,7 +265,7 @@ impl Accumulator {
             State::Count(_) | State::Sum(_) | State::Avg { .. } => 0,
             State::Min(_) | State::Max(_) => 1,
         };
-        state + self.seen.as_ref().map_or(0, Seen::len)
+        state + self.seen.as_ref().map_or(0, |s| s.len())
     }
 
     /// The aggregate's value. Over no values: `count` 0, `sum` 0, `collect`

@@ -36,7 +36,19 @@ impl Ctx<'_> {
             Expr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
             Expr::Property(inner, key) => {
                 let v = self.eval_ref(inner, row)?;
-                self.property(&v, key)
+                match &*v {
+                    Value::Node(id) => {
+                        let node = self.graph.node(*id).ok_or_else(|| deleted_node(id.0))?;
+                        let found = key.sym(self.graph).and_then(|k| node.properties().get(k));
+                        Ok(found.map_or(Value::Null, Value::from_property))
+                    }
+                    Value::Relationship(id) => {
+                        let edge = self.graph.edge(*id).ok_or_else(|| deleted_edge(id.0))?;
+                        let found = key.sym(self.graph).and_then(|k| edge.properties().get(k));
+                        Ok(found.map_or(Value::Null, Value::from_property))
+                    }
+                    other => self.property(other, key),
+                }
             }
             Expr::Index(list, index) => {
                 let l = self.eval(list, row)?;

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
@@ -300,8 +300,6 @@ struct Grouping<'a> {
     accumulators: Vec<Accumulator>,
     /// The key values of one row, reused from row to row.
     key_values: Vec<Value>,
-    /// The aggregates' arguments for one row, reused likewise.
-    args: Vec<Value>,
     /// Which aggregates keep their values (`collect` and the like): those
     /// are charged to the memory budget.
     keeps: Vec<bool>,
@@ -309,6 +307,55 @@ struct Grouping<'a> {
     /// The empty accumulator of each aggregate without a second argument,
     /// made once and copied for each new group.
     prototypes: Vec<Option<Accumulator>>,
+    /// When every key is a node or a property of one node (`p.name`): the
+    /// slot of that node and the group of each node seen, so that a node
+    /// met again finds its group without its keys being read and hashed.
+    /// The graph does not change while a grouping is fed, so a node's keys
+    /// stay what they were.
+    by_node: Option<NodeGroups>,
+}
+
+/// The groups of the nodes a grouping has seen (see `Grouping::by_node`).
+struct NodeGroups {
+    slot: Slot,
+    groups: HashMap<NodeId, u32, FastBuild>,
+    rows: usize,
+}
+
+impl NodeGroups {
+    /// Past this many groups, the memo is dropped if most rows made a group
+    /// of their own: then it only costs.
+    const TRIAL: usize = 4096;
+
+    /// The memo for `keys`, when they all read one node.
+    fn for_keys(keys: &[(Expr, usize)]) -> Option<NodeGroups> {
+        fn node_slot(e: &Expr) -> Option<Slot> {
+            match e {
+                Expr::Slot(s) => Some(*s),
+                Expr::Property(inner, _) | Expr::Located(_, inner) => match &**inner {
+                    Expr::Slot(s) => Some(*s),
+                    other @ Expr::Located(..) => node_slot(other),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        let mut slots = keys.iter().map(|(e, _)| node_slot(e));
+        let slot = slots.next()??;
+        slots.all(|s| s == Some(slot)).then(|| NodeGroups {
+            slot,
+            groups: HashMap::default(),
+            rows: 0,
+        })
+    }
+
+    /// The node whose group `row` belongs to, if its slot holds one.
+    fn node(&self, row: &Row) -> Option<NodeId> {
+        match row.get(self.slot) {
+            Some(Value::Node(id)) => Some(*id),
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Grouping<'a> {
@@ -337,7 +384,6 @@ impl<'a> Grouping<'a> {
             group_keys: Vec::new(),
             accumulators: Vec::new(),
             key_values: Vec::with_capacity(keys.len()),
-            args: Vec::with_capacity(aggregates.len()),
             keeps,
             kept: 0,
             prototypes: aggregates
@@ -347,6 +393,25 @@ impl<'a> Grouping<'a> {
                     Some(_) => None,
                 })
                 .collect(),
+            by_node: NodeGroups::for_keys(keys),
+        }
+    }
+
+    /// The group of `row`'s node, when the node was seen before.
+    fn known_group(&mut self, row: &Row) -> Option<(NodeId, Option<usize>)> {
+        let memo = self.by_node.as_mut()?;
+        let node = memo.node(row)?;
+        memo.rows += 1;
+        Some((node, memo.groups.get(&node).map(|&g| g as usize)))
+    }
+
+    /// Remembers that `node`'s rows go to `group`.
+    fn remember(&mut self, node: NodeId, group: usize) {
+        if let Some(memo) = &mut self.by_node {
+            memo.groups.insert(node, group as u32);
+            if memo.groups.len() >= NodeGroups::TRIAL && memo.groups.len() * 2 > memo.rows {
+                self.by_node = None;
+            }
         }
     }
 
@@ -393,6 +458,11 @@ impl<'a> Grouping<'a> {
     fn add(&mut self, row: &Row) -> Result<(), QueryError> {
         let ctx = self.ctx;
         ctx.guard.tick()?;
+        let node = match self.known_group(row) {
+            Some((_, Some(group))) => return self.update(group, row),
+            Some((node, None)) => Some(node),
+            None => None,
+        };
         self.key_values.clear();
         let mut hasher = FastHasher::default();
         for (e, _) in self.keys {
@@ -401,14 +471,6 @@ impl<'a> Grouping<'a> {
             self.key_values.push(v);
         }
         let hash = hasher.finish();
-        self.args.clear();
-        for call in self.aggregates {
-            self.args.push(match &call.arg {
-                Some(e) => ctx.eval(e, row)?,
-                // `count(*)` counts rows: it is fed a value that is never null.
-                None => Value::Bool(true),
-            });
-        }
         // Without keys there is one group: nothing to look up.
         let key_count = self.keys.len();
         let found = if self.keys.is_empty() {
@@ -429,13 +491,27 @@ impl<'a> Grouping<'a> {
             Some(g) => g,
             None => self.new_group(row, hash)?,
         };
+        if let Some(node) = node {
+            self.remember(node, group);
+        }
+        self.update(group, row)
+    }
+
+    /// Feeds `row`'s aggregate arguments to the accumulators of `group`.
+    fn update(&mut self, group: usize, row: &Row) -> Result<(), QueryError> {
+        let ctx = self.ctx;
         let per_group = self.aggregates.len();
         let accumulators = &mut self.accumulators[group * per_group..(group + 1) * per_group];
-        for ((acc, arg), keeps) in accumulators
+        for ((acc, call), keeps) in accumulators
             .iter_mut()
-            .zip(self.args.drain(..))
+            .zip(self.aggregates)
             .zip(&self.keeps)
         {
+            let arg = match &call.arg {
+                Some(e) => ctx.eval(e, row)?,
+                // `count(*)` counts rows: it is fed a value that is never null.
+                None => Value::Bool(true),
+            };
             if *keeps && !matches!(arg, Value::Null) {
                 let w = super::weight(&arg);
                 ctx.guard.charge(w)?;
@@ -462,7 +538,8 @@ impl<'a> Grouping<'a> {
         let mut key_values = self.group_keys.into_iter();
         let mut accumulators = self.accumulators.into_iter();
         for _ in 0..groups {
-            let mut row = vec![Value::Null; ctx.width];
+            let mut row = Vec::with_capacity(ctx.width);
+            row.resize_with(ctx.width, Value::default);
             for ((e, slot), v) in self.keys.iter().zip(key_values.by_ref()) {
                 // The projections that follow may name a grouped variable
                 // by its slot before the grouping.

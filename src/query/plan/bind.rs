@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use super::pattern::{NodePart, PathPart, RelPart, lower_path};
 use super::{
     AggregateCall, BinaryOp, CreateNode, CreatePattern, CreateRel, Expr, MapItem, Mode, Op,
-    PathParts, PatternPlan, Quantifier, QueryPlan, SetItem, Slot, StatementPlan, UnaryOp,
+    PathParts, PatternPlan, PropKey, Quantifier, QueryPlan, SetItem, Slot, StatementPlan, UnaryOp,
 };
 use crate::graph::{Direction, Graph};
 use crate::query::ast;
@@ -1213,7 +1213,7 @@ impl<'s> Binder<'s> {
                         "only nodes, relationships and maps have properties",
                     ));
                 }
-                Expr::Property(Box::new(b), Arc::from(key.name.as_str()))
+                Expr::Property(Box::new(b), PropKey::new(&key.name))
             }
             K::Index { base, index } => {
                 let b = self.expr(base)?;

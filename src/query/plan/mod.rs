@@ -15,12 +15,13 @@ mod explain;
 mod optimize;
 mod pattern;
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 pub use bind::plan_statement;
 pub use explain::render;
 
-use crate::graph::Direction;
+use crate::graph::{Direction, Graph, Sym};
 use crate::query::value::Value;
 use crate::span::Span;
 
@@ -466,6 +467,49 @@ pub enum Quantifier {
     Single,
 }
 
+/// The key of a property read (`e.key`), with the graph's symbol for it
+/// once a read has looked it up: the rows after the first read it
+/// without a look-up by name. Symbols are never taken back within a
+/// graph, and a plan runs against the one graph it was made for.
+#[derive(Debug, Clone)]
+pub struct PropKey {
+    name: Arc<str>,
+    sym: OnceCell<Sym>,
+}
+
+impl PropKey {
+    /// The key `name`, not yet looked up.
+    pub fn new(name: &str) -> PropKey {
+        PropKey {
+            name: Arc::from(name),
+            sym: OnceCell::new(),
+        }
+    }
+
+    /// The key's symbol in `graph`, if the graph has the key.
+    pub fn sym(&self, graph: &Graph) -> Option<Sym> {
+        if let Some(&sym) = self.sym.get() {
+            return Some(sym);
+        }
+        let sym = graph.sym(&self.name)?;
+        Some(*self.sym.get_or_init(|| sym))
+    }
+}
+
+impl std::ops::Deref for PropKey {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Display for PropKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 /// A bound expression: variables are slots, functions are checked.
 #[derive(Debug, Clone)]
 pub enum Expr {
@@ -476,7 +520,7 @@ pub enum Expr {
     /// A variable.
     Slot(Slot),
     /// `e.key`.
-    Property(Box<Expr>, Arc<str>),
+    Property(Box<Expr>, PropKey),
     /// `e[i]`.
     Index(Box<Expr>, Box<Expr>),
     /// `e[a..b]`.

@@ -323,6 +323,21 @@ impl Value {
         self.hash_key() == other.hash_key()
     }
 
+    /// Whether the value holds no memory of its own (nothing to drop).
+    #[inline]
+    pub fn owns_nothing(&self) -> bool {
+        matches!(
+            self,
+            Value::Null
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Node(_)
+                | Value::Relationship(_)
+                | Value::Date(_)
+        )
+    }
+
     /// A hashable key: two values have equal keys exactly when they are
     /// [equivalent](Value::equivalent).
     pub fn hash_key(&self) -> HashKey {

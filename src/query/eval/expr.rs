@@ -429,6 +429,42 @@ impl Ctx<'_> {
 
     /// Evaluates `e` over `row`, borrowing the value when it is already
     /// there (a slot or a literal) instead of copying it.
+    /// Whether `e` is true over `row` (a `WHERE`): the same answer as
+    /// `eval` giving `true`, but comparisons, and conjunctions of them,
+    /// are decided without making a value for their result.
+    pub fn is_true(&self, e: &Expr, row: &Row) -> Result<bool, QueryError> {
+        match e {
+            Expr::Binary(op, a, b) if is_comparison(*op) => {
+                let x = self.eval_ref(a, row)?;
+                let y = self.eval_ref(b, row)?;
+                let (x, y) = (&*x, &*y);
+                Ok(match op {
+                    BinaryOp::Eq => x.equals(y) == Some(true),
+                    BinaryOp::Ne => x.equals(y) == Some(false),
+                    BinaryOp::Lt => x.less_than(y) == Some(true),
+                    BinaryOp::Le => x.less_eq(y) == Some(true),
+                    BinaryOp::Gt => x.greater_than(y) == Some(true),
+                    _ => x.greater_eq(y) == Some(true),
+                })
+            }
+            // Both sides are evaluated, as `eval` does, so that an error in
+            // either is raised; a comparison is never of the wrong type for
+            // `AND`.
+            Expr::Binary(BinaryOp::And, a, b) if is_comparisons(a) && is_comparisons(b) => {
+                let p = self.is_true(a, row)?;
+                let q = self.is_true(b, row)?;
+                Ok(p && q)
+            }
+            Expr::Located(span, inner) => self.is_true(inner, row).map_err(|mut e| {
+                if e.span == Span::default() {
+                    e.span = *span;
+                }
+                e
+            }),
+            _ => Ok(matches!(self.eval(e, row)?, Value::Bool(true))),
+        }
+    }
+
     fn eval_ref<'r>(&self, e: &'r Expr, row: &'r Row) -> Result<Cow<'r, Value>, QueryError> {
         static NULL: Value = Value::Null;
         match e {
@@ -514,6 +550,24 @@ impl Ctx<'_> {
                 _ => Ok(Value::Null),
             },
         }
+    }
+}
+
+fn is_comparison(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+    )
+}
+
+/// Whether `e` is a comparison or a conjunction of comparisons: its value
+/// is always a boolean or null.
+fn is_comparisons(e: &Expr) -> bool {
+    match e {
+        Expr::Binary(BinaryOp::And, a, b) => is_comparisons(a) && is_comparisons(b),
+        Expr::Binary(op, ..) => is_comparison(*op),
+        Expr::Located(_, inner) => is_comparisons(inner),
+        _ => false,
     }
 }
 

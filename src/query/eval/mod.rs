@@ -429,12 +429,25 @@ fn run_query(
     if plan.output.is_empty() {
         return Ok(Vec::new());
     }
+    // A slot's value is moved out of the row at its last use in the output
+    // and copied only for a use before that (`RETURN a, a`).
+    let last_use: Vec<bool> = plan
+        .output
+        .iter()
+        .enumerate()
+        .map(|(i, s)| !plan.output[i + 1..].contains(s))
+        .collect();
     Ok(input
         .into_iter()
-        .map(|row| {
+        .map(|mut row| {
             plan.output
                 .iter()
-                .map(|&s| row.get(s).cloned().unwrap_or(Value::Null))
+                .zip(&last_use)
+                .map(|(&s, &last)| match row.get_mut(s) {
+                    Some(v) if last => std::mem::take(v),
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                })
                 .collect()
         })
         .collect())

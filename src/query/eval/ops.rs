@@ -175,9 +175,9 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
             }))
         }
         Op::Filter(pred) => Box::new(input.filter_map(move |row| match row {
-            Ok(row) => match ctx.eval(pred, &row) {
-                Ok(Value::Bool(true)) => Some(Ok(row)),
-                Ok(_) => None,
+            Ok(row) => match ctx.is_true(pred, &row) {
+                Ok(true) => Some(Ok(row)),
+                Ok(false) => None,
                 Err(e) => Some(Err(e)),
             },
             Err(e) => Some(Err(e)),

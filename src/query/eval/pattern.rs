@@ -732,7 +732,7 @@ impl<'a> Matcher<'a> {
                         return Ok(false);
                     };
                     if self.node_ok(&frame.checks.node, &frame.checks.props, n) {
-                        self.row[*slot] = Value::Node(n);
+                        put(&mut self.row[*slot], Value::Node(n));
                         return Ok(true);
                     }
                 }
@@ -747,8 +747,8 @@ impl<'a> Matcher<'a> {
                         && self.rel_props_ok(&frame.checks.rel_keys, &frame.checks.props, e)
                         && self.to_ok(x, frame, n);
                     if ok {
-                        self.row[x.rel] = Value::Relationship(e);
-                        self.row[x.to] = Value::Node(n);
+                        put(&mut self.row[x.rel], Value::Relationship(e));
+                        put(&mut self.row[x.to], Value::Node(n));
                         return Ok(true);
                     }
                 }
@@ -770,7 +770,7 @@ impl<'a> Matcher<'a> {
                     }
                     let n = *n;
                     self.row[x.rel] = value;
-                    self.row[x.to] = Value::Node(n);
+                    put(&mut self.row[x.to], Value::Node(n));
                     return Ok(true);
                 }
                 (Step::Shortest(s), Candidates::Paths(c)) => {
@@ -841,7 +841,7 @@ impl<'a> Matcher<'a> {
     /// Whether the current row passes the clause's `WHERE`.
     fn accept(&mut self) -> Result<bool, QueryError> {
         let keep = match self.filter {
-            Some(f) => matches!(self.ctx.eval(f, &self.row)?, Value::Bool(true)),
+            Some(f) => self.ctx.is_true(f, &self.row)?,
             None => true,
         };
         self.found |= keep;
@@ -906,6 +906,18 @@ impl Iterator for Matcher<'_> {
 impl Drop for Matcher<'_> {
     fn drop(&mut self) {
         self.ctx.guard.release(self.charged);
+    }
+}
+
+/// Puts `v` in `slot`. The value there before is, as a rule, a node or a
+/// relationship of the previous match: one that owns nothing is let go
+/// without a call to drop it.
+#[inline]
+fn put(slot: &mut Value, v: Value) {
+    if slot.owns_nothing() {
+        std::mem::forget(std::mem::replace(slot, v));
+    } else {
+        *slot = v;
     }
 }
 

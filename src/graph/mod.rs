@@ -360,6 +360,39 @@ impl Graph {
             })
     }
 
+    /// Reads the records and the property lists of the edges of `entries`
+    /// (when `edges`) and of the nodes beside them (when `nodes`), all
+    /// before any is needed: their cache misses overlap, where reads one
+    /// row at a time wait for each in turn. The property reads that follow
+    /// then find them in cache. First every record is read, then (their
+    /// addresses now at hand) every property list.
+    pub fn warm(&self, entries: &[(EdgeId, NodeId)], edges: bool, nodes: bool) {
+        let edge = |e: EdgeId| self.graph.edge_weight(EdgeIndex::new(e.0 as usize));
+        let node = |n: NodeId| self.graph.node_weight(NodeIndex::new(n.0 as usize));
+        // The values read are folded into `touched` only so that the reads
+        // are not optimised away.
+        let mut touched = 0usize;
+        for &(e, n) in entries {
+            if edges && let Some(d) = edge(e) {
+                touched ^= d.props.len();
+            }
+            if nodes && let Some(d) = node(n) {
+                touched ^= d.props.len();
+            }
+        }
+        // Every key, as a list of several entries spans several cache lines.
+        let keys = |props: &Properties| props.entries.iter().fold(0, |t, (k, _)| t ^ k.index());
+        for &(e, n) in entries {
+            if edges && let Some(d) = edge(e) {
+                touched ^= keys(&d.props);
+            }
+            if nodes && let Some(d) = node(n) {
+                touched ^= keys(&d.props);
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
     /// The edge with id `id`, if it exists.
     pub fn edge(&self, id: EdgeId) -> Option<EdgeRef<'_>> {
         let index = EdgeIndex::new(id.0 as usize);
@@ -542,6 +575,40 @@ impl Graph {
                     .count();
                 typed_get(&adj.out, ty).len() + typed_get(&adj.inc, ty).len() - loops
             }
+        }
+    }
+
+    /// How many edges of type `ty` `node` has in `direction` whose node at
+    /// the other end has every label bit of `bits` (an or of
+    /// [`LabelTest::Bit`]s): a count of typed neighbours that reads one
+    /// word per edge from the dense label masks.
+    pub fn typed_degree_to(&self, node: NodeId, direction: Direction, ty: Sym, bits: u64) -> usize {
+        let Some(adj) = self.adjacency.get(node.0 as usize) else {
+            return 0;
+        };
+        let masks = &self.label_masks;
+        let passes = |other: NodeId| {
+            masks
+                .get(other.0 as usize)
+                .is_some_and(|m| m & bits == bits)
+        };
+        let outs = || {
+            typed_get(&adj.out, ty)
+                .iter()
+                .filter(|(_, o)| passes(*o))
+                .count()
+        };
+        let incs = |skip_loops: bool| {
+            typed_get(&adj.inc, ty)
+                .iter()
+                .filter(|(_, o)| passes(*o) && !(skip_loops && *o == node))
+                .count()
+        };
+        match direction {
+            Direction::Outgoing => outs(),
+            Direction::Incoming => incs(false),
+            // A self-loop is in both lists and counts once.
+            Direction::Both => outs() + incs(adj.loops > 0),
         }
     }
 

@@ -912,6 +912,9 @@ struct PerNodeCounts<'a> {
     node_tests: Vec<LabelTest>,
     to_tests: Vec<LabelTest>,
     ty: Option<crate::graph::Sym>,
+    /// The label bits every node at the other end must have, when each of
+    /// `to_tests` is a bit.
+    to_bits: Option<u64>,
     direction: crate::graph::Direction,
 }
 
@@ -946,12 +949,17 @@ impl<'a> PerNodeCounts<'a> {
                 }
                 _ => (Box::new(std::iter::empty()), Vec::new(), Vec::new(), None),
             };
+        let to_bits = to_tests.iter().try_fold(0u64, |bits, t| match t {
+            LabelTest::Bit(b) => Some(bits | b),
+            LabelTest::Sym(_) => None,
+        });
         PerNodeCounts {
             ctx,
             nodes,
             node_tests,
             to_tests,
             ty,
+            to_bits,
             direction: x.direction,
         }
     }
@@ -969,9 +977,12 @@ impl Iterator for PerNodeCounts<'_> {
             if !self.node_tests.iter().all(|t| g.passes(n, *t)) {
                 continue;
             }
-            let c = match self.ty {
-                Some(sym) if self.to_tests.is_empty() => g.typed_degree(n, self.direction, sym),
-                ty => g
+            let c = match (self.ty, self.to_bits) {
+                (Some(sym), _) if self.to_tests.is_empty() => {
+                    g.typed_degree(n, self.direction, sym)
+                }
+                (Some(sym), Some(bits)) => g.typed_degree_to(n, self.direction, sym, bits),
+                (ty, _) => g
                     .edges_at(n, self.direction, ty)
                     .filter(|(_, other)| self.to_tests.iter().all(|t| g.passes(*other, *t)))
                     .count(),

@@ -566,6 +566,7 @@ impl<'a> Matcher<'a> {
             to_filter: EntityFilter::default(),
             distinct_from: Vec::new(),
             reversed: false,
+            warm: Default::default(),
         };
         if !s.all {
             return self.bidirectional(a, b, &x, s, keys, props);
@@ -740,6 +741,10 @@ impl<'a> Matcher<'a> {
                     let Some(&(e, n)) = c.get(pos) else {
                         return Ok(false);
                     };
+                    if pos % WARM_BATCH == 0 && (x.warm.rels || x.warm.nodes) {
+                        let batch = &c[pos..c.len().min(pos + WARM_BATCH)];
+                        self.ctx.graph.warm(batch, x.warm.rels, x.warm.nodes);
+                    }
                     let ok = self.type_ok(&x.types, e)
                         && !self.used(&x.distinct_from, e)
                         && (!x.rel_bound
@@ -908,6 +913,10 @@ impl Drop for Matcher<'_> {
         self.ctx.guard.release(self.charged);
     }
 }
+
+/// How many candidate edges an expansion loads ahead at a time (see
+/// `Graph::warm`).
+const WARM_BATCH: usize = 16;
 
 /// Puts `v` in `slot`. The value there before is, as a rule, a node or a
 /// relationship of the previous match: one that owns nothing is let go

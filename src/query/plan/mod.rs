@@ -316,6 +316,20 @@ pub struct Expand {
     /// pattern was anchored to the right of this relationship); a
     /// variable-length list is then reversed so it reads as written.
     pub reversed: bool,
+    /// Whether the operators after the expansion read properties of the
+    /// relationship (`r.date`) and of the node reached (`p.name`): the
+    /// matcher then loads their records ahead, a batch at a time.
+    pub warm: Warm,
+}
+
+/// Which records an expansion loads ahead of reading them (see
+/// `Expand::warm`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Warm {
+    /// The relationships' records and property lists.
+    pub rels: bool,
+    /// The reached nodes' records and property lists.
+    pub nodes: bool,
 }
 
 /// A shortest-path step.

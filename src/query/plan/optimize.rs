@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 use std::sync::Arc;
 
-use super::{AggregateCall, BinaryOp, Expand, Expr, NodeSource, Op, QueryPlan, Slot, Step};
+use super::{AggregateCall, BinaryOp, Expand, Expr, NodeSource, Op, QueryPlan, Slot, Step, Warm};
 use crate::graph::Direction;
 use crate::graph::NAME_KEY;
 use crate::query::value::Value;
@@ -27,6 +27,29 @@ pub fn optimize(plan: &mut QueryPlan) {
     count_per_type(plan);
     count_per_node(plan);
     existential_suffixes(plan);
+    warm_expansions(plan);
+}
+
+/// Marks the expansions whose relationships' or reached nodes' properties
+/// are read later, by the clause's own `WHERE` or by the operators after it.
+/// Only a pattern's last step is marked: the candidates of an earlier one
+/// are mostly turned away by the steps after it, unread.
+fn warm_expansions(plan: &mut QueryPlan) {
+    for i in 0..plan.ops.len() {
+        let uses = uses_after(plan, i);
+        if let Op::Match { patterns, .. } = &mut plan.ops[i] {
+            for p in patterns {
+                if let Some(Step::Expand(x)) = p.steps.last_mut()
+                    && x.range.is_none()
+                {
+                    x.warm = Warm {
+                        rels: uses.all || uses.properties.contains(&x.rel),
+                        nodes: uses.all || uses.properties.contains(&x.to),
+                    };
+                }
+            }
+        }
+    }
 }
 
 /// The slots an expression or operator reads; `all` when it may read any
@@ -34,6 +57,8 @@ pub fn optimize(plan: &mut QueryPlan) {
 #[derive(Default)]
 struct Uses {
     slots: HashSet<Slot>,
+    /// The slots whose properties are read (`n.key`).
+    properties: HashSet<Slot>,
     all: bool,
 }
 
@@ -48,9 +73,13 @@ impl Uses {
             Expr::Slot(s) => {
                 self.slots.insert(*s);
             }
-            Expr::Property(e, _) | Expr::Unary(_, e) | Expr::IsNull(e, _) | Expr::Located(_, e) => {
+            Expr::Property(e, _) => {
+                if let Some(s) = slot_of(e) {
+                    self.properties.insert(s);
+                }
                 self.expr(e)
             }
+            Expr::Unary(_, e) | Expr::IsNull(e, _) | Expr::Located(_, e) => self.expr(e),
             Expr::HasLabels(e, _) => self.expr(e),
             Expr::Index(a, b) | Expr::Binary(_, a, b) => {
                 self.expr(a);
@@ -191,6 +220,15 @@ impl Uses {
                 self.all = true;
             }
         }
+    }
+}
+
+/// The slot `e` reads, when it is one (possibly with its position).
+fn slot_of(e: &Expr) -> Option<Slot> {
+    match e {
+        Expr::Slot(s) => Some(*s),
+        Expr::Located(_, inner) => slot_of(inner),
+        _ => None,
     }
 }
 

@@ -164,6 +164,7 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
             to_filter: filter(to),
             distinct_from: rels.clone(),
             reversed,
+            warm: Default::default(),
         }));
         bound.insert(to.slot);
         bound.insert(rel.slot);

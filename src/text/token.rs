@@ -73,6 +73,13 @@ fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens
                 while i < bytes_end && bytes[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
+                // Any other ASCII character but these four ends the word
+                // (the common case: a space), without decoding what follows.
+                if i >= bytes_end
+                    || (bytes[i].is_ascii() && !matches!(bytes[i], b'\'' | b'-' | b'.' | b','))
+                {
+                    break;
+                }
                 let mut chars = text[i..bytes_end].chars();
                 let Some(d) = chars.next() else { break };
                 let next = chars.next();

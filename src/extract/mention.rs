@@ -192,10 +192,10 @@ impl Entities {
         e
     }
 
-    /// Whether a name token, lower-cased, belongs to a known person.
+    /// Whether a name token, as written, belongs to a known person.
     fn known_token(&self, token: &str) -> bool {
         if !token.is_ascii() {
-            let lower = token.to_lowercase();
+            let lower = name_case(token).to_lowercase();
             return self
                 .person_tokens
                 .values()
@@ -784,12 +784,9 @@ pub fn sentence_mentions(
             .text
             .get(toks[s].span.start as usize..toks[e - 1].span.end as usize)
             .unwrap_or("");
-        let name_words: Vec<String> = strip_possessive(name_text)
-            .0
-            .split_whitespace()
-            .map(name_case)
-            .collect();
-        let known = name_words.iter().all(|w| ents.known_token(w));
+        let name_words = || strip_possessive(name_text).0.split_whitespace();
+        // Asked last, when no cheaper cue holds: it reads every known name.
+        let known = || name_words().all(|w| ents.known_token(w));
         let before = if cs > 0 { lower(cs - 1) } else { "" };
         let after_person = cs > 0
             && (before == "and" || before == ",")
@@ -815,15 +812,16 @@ pub fn sentence_mentions(
         let cued = !after_of
             && (left_title
                 || right_title
-                || known
                 || (after_person && e - s >= 2)
                 || speaker
                 || subject_start
-                || before_verb);
+                || before_verb
+                || known());
         if !cued {
             i = j;
             continue;
         }
+        let name_words: Vec<String> = name_words().map(name_case).collect();
         let entity = ents.person(&name_words);
         let span = Span {
             start: toks[s].span.start,

@@ -21,7 +21,7 @@ use crate::files::articles::{self, Article};
 use crate::graph::{Graph, PartialDate};
 use crate::lexicon::{Cue, EntryKind, GroupKind, Label, Lexicon, Modality};
 use crate::span::Span;
-use crate::text::{Document, Meta, Sentence};
+use crate::text::{Document, Meta, Sentence, TokenKind};
 
 pub use facts::Diagnostic;
 pub use facts::{DocFacts, Entity, Relation};
@@ -245,7 +245,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         let words = sent
             .tokens
             .iter()
-            .filter(|t| t.kind == crate::text::TokenKind::Word)
+            .filter(|t| t.kind == TokenKind::Word)
             .count();
         for d in &dates {
             let heading = sent.tokens.len() <= date_tokens + 8 && words <= 6 && rels.is_empty();
@@ -277,7 +277,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent = resolved.get(m.0).first().copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
-        for t in &sent.tokens {
+        // Quotation marks are one-character punctuation tokens.
+        for t in sent.tokens.iter().filter(|t| t.kind == TokenKind::Punct) {
             match doc.slice(t.span) {
                 "“" => quoted = true,
                 "”" => quoted = false,

@@ -316,8 +316,12 @@ pub fn relations(
     // Which tokens are inside quotation marks.
     let mut quoted = Vec::with_capacity(n);
     let mut inside = ctx.starts_quoted;
-    for k in 0..n {
-        let w = word(k);
+    for t in toks {
+        // Quotation marks are one-character punctuation tokens.
+        let w = match t.kind {
+            crate::text::TokenKind::Punct => doc.slice(t.span),
+            _ => "",
+        };
         match w {
             "“" => inside = true,
             "”" => inside = false,

@@ -342,6 +342,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             title: Some(title),
         });
     }
+    let mut sentence_amount: Option<(usize, Option<(i64, String)>)> = None;
     for (si, f) in found {
         let Some(rel) = lex.relations().get(f.relation) else {
             continue;
@@ -352,12 +353,16 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         }
         let span = sentence_of(si);
         let (amount, currency) = if rel.symmetric || rel.name == "TRADED_WITH" {
-            let sentence_cues = hits_in(&cue_hits, span);
-            match amount::amounts(&doc.text, span, sentence_cues, lex)
-                .into_iter()
-                .next()
-            {
-                Some(a) => (Some(a.value), Some(a.currency)),
+            // Relations come in sentence order: a sentence's amount is read once.
+            if sentence_amount.as_ref().is_none_or(|(at, _)| *at != si) {
+                let sentence_cues = hits_in(&cue_hits, span);
+                let first = amount::amounts(&doc.text, span, sentence_cues, lex)
+                    .into_iter()
+                    .next();
+                sentence_amount = Some((si, first.map(|a| (a.value, a.currency))));
+            }
+            match sentence_amount.as_ref().and_then(|(_, a)| a.clone()) {
+                Some((value, currency)) => (Some(value), Some(currency)),
                 None => (None, None),
             }
         } else {

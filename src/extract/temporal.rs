@@ -40,15 +40,15 @@ fn day_of(word: &str) -> Option<u8> {
     digits.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
-/// Whether a word can begin a date expression: a capitalised word (a month
-/// or a weekday), a number, or a word whose first letter starts a weekday
-/// or one of "today", "tonight", "yesterday", "last", "this", "next".
-fn may_begin_date(word: &str) -> bool {
-    word.as_bytes().first().is_some_and(|&b| {
-        b.is_ascii_uppercase()
-            || b.is_ascii_digit()
-            || matches!(b, b'm' | b't' | b'w' | b'f' | b's' | b'y' | b'l' | b'n')
-    })
+/// Whether a word that starts with `first_byte` can begin a date
+/// expression: a capitalised word (a month or a weekday), a number, or a
+/// word whose first letter starts a weekday or one of "today", "tonight",
+/// "yesterday", "last", "this", "next".
+fn may_begin_date(first_byte: u8) -> bool {
+    let b = first_byte;
+    b.is_ascii_uppercase()
+        || b.is_ascii_digit()
+        || matches!(b, b'm' | b't' | b'w' | b'f' | b's' | b'y' | b'l' | b'n')
 }
 
 /// Resolves a month and day without a year to the nearest such day not
@@ -117,11 +117,15 @@ pub fn date_exprs(
         }
     };
     while i < tokens.len() {
-        let w = word(i);
-        if !may_begin_date(w) {
+        // The first byte decides, before the word is sliced out.
+        let first = tokens
+            .get(i)
+            .and_then(|t| text.as_bytes().get(t.span.start as usize));
+        if !first.is_some_and(|&b| may_begin_date(b)) {
             i += 1;
             continue;
         }
+        let w = word(i);
         let l = lower(i);
         let kind = tokens[i].kind;
         // Month names are capitalised words; days and years are numbers.

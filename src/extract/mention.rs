@@ -1138,6 +1138,11 @@ pub fn sentence_mentions(
 
     // Pronouns, the speaker, and "the two leaders".
     for k in 0..n {
+        // Every word below has at most four letters (and lower-casing
+        // yields none of them from a longer word).
+        if toks[k].span.range().len() > 4 {
+            continue;
+        }
         let w = word(k);
         let kind = match w {
             "he" | "He" | "his" | "His" => Some(MentionKind::Pronoun {

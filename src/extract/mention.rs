@@ -385,7 +385,14 @@ pub fn sentence_mentions(
     // Capitalised words, looked at once: the readers below ask many times.
     let capitalised: Vec<bool> = toks
         .iter()
-        .map(|t| t.kind == TokenKind::Word && doc.slice(t.span).starts_with(char::is_uppercase))
+        .map(|t| {
+            t.kind == TokenKind::Word
+                && match doc.text.as_bytes().get(t.span.start as usize) {
+                    // An ASCII first letter needs no decoding.
+                    Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                    _ => doc.slice(t.span).starts_with(char::is_uppercase),
+                }
+        })
         .collect();
     let is_cap = |i: usize| capitalised.get(i).copied().unwrap_or(false);
     let blocks_name = |i: usize| {

@@ -235,8 +235,8 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
                 first = k;
             }
             let t = tokens[k];
-            let s = &text[t.span.range()];
-            if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?") {
+            // Only punctuation is sliced out: words cannot end a sentence.
+            if t.kind == TokenKind::Punct && matches!(&text[t.span.range()], "." | "!" | "?") {
                 // Closing quotes and brackets stay with the sentence.
                 while let Some(n) = tokens.get(k + 1) {
                     let ns = &text[n.span.range()];

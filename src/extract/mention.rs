@@ -1096,7 +1096,7 @@ pub fn sentence_mentions(
             start: toks[g.start].span.start,
             end: toks[g.end - 1].span.end,
         };
-        let surface = strip_possessive(doc.slice(span)).0.to_string();
+        let surface = strip_possessive(doc.slice(span)).0;
         let mut ext_end = g.end;
         let mut role = Role::Normal;
         if before_title {
@@ -1111,7 +1111,7 @@ pub fn sentence_mentions(
             });
             if collective {
                 ext_end = g.end + 1;
-                ents.note(ent, &[surface.as_str(), next].join(" "), span);
+                ents.note(ent, &[surface, next].join(" "), span);
             } else if !plural {
                 role = Role::Adjective;
             }
@@ -1128,7 +1128,7 @@ pub fn sentence_mentions(
         {
             role = Role::Locative;
         }
-        ents.note(ent, &surface, span);
+        ents.note(ent, surface, span);
         mentions.push(Mention {
             start: g.start,
             end: g.end,

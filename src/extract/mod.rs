@@ -51,7 +51,14 @@ impl Lowered {
         let mut bounds = Vec::with_capacity(sent.tokens.len());
         for t in &sent.tokens {
             let (start, end) = (t.span.start as usize, t.span.end as usize);
-            let word = if all_ascii {
+            // Lower-casing leaves other bytes where they are: the lowered
+            // sentence tells without slicing the text whether the word is ASCII.
+            let ascii = all_ascii
+                || buf
+                    .as_bytes()
+                    .get(start.saturating_sub(base)..end.saturating_sub(base))
+                    .is_some_and(|b| b.is_ascii());
+            let word = if ascii {
                 None
             } else {
                 text.get(start..end).filter(|w| !w.is_ascii())

@@ -39,6 +39,16 @@ pub fn amounts(
     hits: &[(usize, usize, usize)],
     lexicon: &Lexicon,
 ) -> Vec<Amount> {
+    // Every amount has a currency, and every currency is a cue.
+    let has_currency = hits.iter().any(|&(_, _, p)| {
+        lexicon
+            .cues(p)
+            .iter()
+            .any(|c| matches!(c, Cue::Currency(_)))
+    });
+    if !has_currency {
+        return Vec::new();
+    }
     let s = text.get(span.range()).unwrap_or("");
     let base = span.start as usize;
     let mut out = Vec::new();

@@ -192,10 +192,10 @@ impl Entities {
         e
     }
 
-    /// Whether a name token, lower-cased, belongs to a known person.
+    /// Whether a name token, as written, belongs to a known person.
     fn known_token(&self, token: &str) -> bool {
         if !token.is_ascii() {
-            let lower = token.to_lowercase();
+            let lower = name_case(token).to_lowercase();
             return self
                 .person_tokens
                 .values()
@@ -385,7 +385,14 @@ pub fn sentence_mentions(
     // Capitalised words, looked at once: the readers below ask many times.
     let capitalised: Vec<bool> = toks
         .iter()
-        .map(|t| t.kind == TokenKind::Word && doc.slice(t.span).starts_with(char::is_uppercase))
+        .map(|t| {
+            t.kind == TokenKind::Word
+                && match doc.text.as_bytes().get(t.span.start as usize) {
+                    // An ASCII first letter needs no decoding.
+                    Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                    _ => doc.slice(t.span).starts_with(char::is_uppercase),
+                }
+        })
         .collect();
     let is_cap = |i: usize| capitalised.get(i).copied().unwrap_or(false);
     let blocks_name = |i: usize| {
@@ -784,12 +791,9 @@ pub fn sentence_mentions(
             .text
             .get(toks[s].span.start as usize..toks[e - 1].span.end as usize)
             .unwrap_or("");
-        let name_words: Vec<String> = strip_possessive(name_text)
-            .0
-            .split_whitespace()
-            .map(name_case)
-            .collect();
-        let known = name_words.iter().all(|w| ents.known_token(w));
+        let name_words = || strip_possessive(name_text).0.split_whitespace();
+        // Asked last, when no cheaper cue holds: it reads every known name.
+        let known = || name_words().all(|w| ents.known_token(w));
         let before = if cs > 0 { lower(cs - 1) } else { "" };
         let after_person = cs > 0
             && (before == "and" || before == ",")
@@ -815,15 +819,16 @@ pub fn sentence_mentions(
         let cued = !after_of
             && (left_title
                 || right_title
-                || known
                 || (after_person && e - s >= 2)
                 || speaker
                 || subject_start
-                || before_verb);
+                || before_verb
+                || known());
         if !cued {
             i = j;
             continue;
         }
+        let name_words: Vec<String> = name_words().map(name_case).collect();
         let entity = ents.person(&name_words);
         let span = Span {
             start: toks[s].span.start,
@@ -1091,7 +1096,7 @@ pub fn sentence_mentions(
             start: toks[g.start].span.start,
             end: toks[g.end - 1].span.end,
         };
-        let surface = strip_possessive(doc.slice(span)).0.to_string();
+        let surface = strip_possessive(doc.slice(span)).0;
         let mut ext_end = g.end;
         let mut role = Role::Normal;
         if before_title {
@@ -1106,7 +1111,7 @@ pub fn sentence_mentions(
             });
             if collective {
                 ext_end = g.end + 1;
-                ents.note(ent, &[surface.as_str(), next].join(" "), span);
+                ents.note(ent, &[surface, next].join(" "), span);
             } else if !plural {
                 role = Role::Adjective;
             }
@@ -1123,7 +1128,7 @@ pub fn sentence_mentions(
         {
             role = Role::Locative;
         }
-        ents.note(ent, &surface, span);
+        ents.note(ent, surface, span);
         mentions.push(Mention {
             start: g.start,
             end: g.end,
@@ -1140,6 +1145,11 @@ pub fn sentence_mentions(
 
     // Pronouns, the speaker, and "the two leaders".
     for k in 0..n {
+        // Every word below has at most four letters (and lower-casing
+        // yields none of them from a longer word).
+        if toks[k].span.range().len() > 4 {
+            continue;
+        }
         let w = word(k);
         let kind = match w {
             "he" | "He" | "his" | "His" => Some(MentionKind::Pronoun {

@@ -21,7 +21,7 @@ use crate::files::articles::{self, Article};
 use crate::graph::{Graph, PartialDate};
 use crate::lexicon::{Cue, EntryKind, GroupKind, Label, Lexicon, Modality};
 use crate::span::Span;
-use crate::text::{Document, Meta, Sentence};
+use crate::text::{Document, Meta, Sentence, TokenKind};
 
 pub use facts::Diagnostic;
 pub use facts::{DocFacts, Entity, Relation};
@@ -51,7 +51,14 @@ impl Lowered {
         let mut bounds = Vec::with_capacity(sent.tokens.len());
         for t in &sent.tokens {
             let (start, end) = (t.span.start as usize, t.span.end as usize);
-            let word = if all_ascii {
+            // Lower-casing leaves other bytes where they are: the lowered
+            // sentence tells without slicing the text whether the word is ASCII.
+            let ascii = all_ascii
+                || buf
+                    .as_bytes()
+                    .get(start.saturating_sub(base)..end.saturating_sub(base))
+                    .is_some_and(|b| b.is_ascii());
+            let word = if ascii {
                 None
             } else {
                 text.get(start..end).filter(|w| !w.is_ascii())
@@ -245,7 +252,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         let words = sent
             .tokens
             .iter()
-            .filter(|t| t.kind == crate::text::TokenKind::Word)
+            .filter(|t| t.kind == TokenKind::Word)
             .count();
         for d in &dates {
             let heading = sent.tokens.len() <= date_tokens + 8 && words <= 6 && rels.is_empty();
@@ -277,7 +284,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent = resolved.get(m.0).first().copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
-        for t in &sent.tokens {
+        // Quotation marks are one-character punctuation tokens.
+        for t in sent.tokens.iter().filter(|t| t.kind == TokenKind::Punct) {
             match doc.slice(t.span) {
                 "“" => quoted = true,
                 "”" => quoted = false,
@@ -341,6 +349,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             title: Some(title),
         });
     }
+    let mut sentence_amount: Option<(usize, Option<(i64, String)>)> = None;
     for (si, f) in found {
         let Some(rel) = lex.relations().get(f.relation) else {
             continue;
@@ -351,12 +360,16 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         }
         let span = sentence_of(si);
         let (amount, currency) = if rel.symmetric || rel.name == "TRADED_WITH" {
-            let sentence_cues = hits_in(&cue_hits, span);
-            match amount::amounts(&doc.text, span, sentence_cues, lex)
-                .into_iter()
-                .next()
-            {
-                Some(a) => (Some(a.value), Some(a.currency)),
+            // Relations come in sentence order: a sentence's amount is read once.
+            if sentence_amount.as_ref().is_none_or(|(at, _)| *at != si) {
+                let sentence_cues = hits_in(&cue_hits, span);
+                let first = amount::amounts(&doc.text, span, sentence_cues, lex)
+                    .into_iter()
+                    .next();
+                sentence_amount = Some((si, first.map(|a| (a.value, a.currency))));
+            }
+            match sentence_amount.as_ref().and_then(|(_, a)| a.clone()) {
+                Some((value, currency)) => (Some(value), Some(currency)),
                 None => (None, None),
             }
         } else {

@@ -105,7 +105,11 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
     let doc = ctx.doc;
     let ents = ctx.ents;
     let word = |i: usize| sent.tokens.get(i).map_or("", |t| doc.slice(t.span));
-    let first_comma = (0..sent.tokens.len()).find(|&i| word(i) == ",");
+    // A comma is a punctuation token: words are not sliced out to be compared.
+    let first_comma = sent
+        .tokens
+        .iter()
+        .position(|t| t.kind == crate::text::TokenKind::Punct && doc.slice(t.span) == ",");
     let participial = word(0).ends_with("ing")
         && word(0).starts_with(|c: char| c.is_uppercase())
         && !["During", "Following"].contains(&word(0));
@@ -316,8 +320,12 @@ pub fn relations(
     // Which tokens are inside quotation marks.
     let mut quoted = Vec::with_capacity(n);
     let mut inside = ctx.starts_quoted;
-    for k in 0..n {
-        let w = word(k);
+    for t in toks {
+        // Quotation marks are one-character punctuation tokens.
+        let w = match t.kind {
+            crate::text::TokenKind::Punct => doc.slice(t.span),
+            _ => "",
+        };
         match w {
             "“" => inside = true,
             "”" => inside = false,

@@ -40,15 +40,16 @@ fn day_of(word: &str) -> Option<u8> {
     digits.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
-/// Whether a word can begin a date expression: a capitalised word (a month
-/// or a weekday), a number, or a word whose first letter starts a weekday
-/// or one of "today", "tonight", "yesterday", "last", "this", "next".
-fn may_begin_date(word: &str) -> bool {
-    word.as_bytes().first().is_some_and(|&b| {
-        b.is_ascii_uppercase()
-            || b.is_ascii_digit()
-            || matches!(b, b'm' | b't' | b'w' | b'f' | b's' | b'y' | b'l' | b'n')
-    })
+/// Whether a token of `len` bytes that starts with `first_byte` can begin
+/// a date expression: a number, a capitalised word of three letters or
+/// more (a month or a weekday, "Jan" the shortest), or a word of four
+/// letters or more whose first letter starts a weekday or one of "today",
+/// "tonight", "yesterday", "last", "this", "next" ("the" and "to" are not).
+fn may_begin_date(first_byte: u8, len: usize) -> bool {
+    let b = first_byte;
+    b.is_ascii_digit()
+        || (b.is_ascii_uppercase() && len >= 3)
+        || (matches!(b, b'm' | b't' | b'w' | b'f' | b's' | b'y' | b'l' | b'n') && len >= 4)
 }
 
 /// Resolves a month and day without a year to the nearest such day not
@@ -117,11 +118,17 @@ pub fn date_exprs(
         }
     };
     while i < tokens.len() {
-        let w = word(i);
-        if !may_begin_date(w) {
+        // The first byte and the length decide, before the word is sliced out.
+        let begins = tokens.get(i).is_some_and(|t| {
+            text.as_bytes()
+                .get(t.span.start as usize)
+                .is_some_and(|&b| may_begin_date(b, t.span.range().len()))
+        });
+        if !begins {
             i += 1;
             continue;
         }
+        let w = word(i);
         let l = lower(i);
         let kind = tokens[i].kind;
         // Month names are capitalised words; days and years are numbers.

@@ -7,13 +7,14 @@
 //! Every table is matched in one aho-corasick pass. This module holds no
 //! extraction logic and does no I/O.
 
+mod scan;
 mod tsv;
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use crate::hash::FastBuild;
+
+use scan::Scanner;
 
 pub use tsv::LexiconError;
 
@@ -235,9 +236,9 @@ fn bundled_text(name: &str) -> &'static str {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     entries: Vec<Vec<Entry>>,
-    entity_ac: AhoCorasick,
+    entity_scanner: Scanner,
     cues: Vec<Vec<Cue>>,
-    cue_ac: AhoCorasick,
+    cue_scanner: Scanner,
     relations: Vec<RelationType>,
     abbreviations: HashSet<String, FastBuild>,
     nonnames: HashSet<String, FastBuild>,
@@ -267,6 +268,11 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, surface: &str, entry: Entry) {
+        // An alias of spaces names nothing (and the automaton takes no
+        // empty pattern).
+        if surface.is_empty() {
+            return;
+        }
         let i = *self.index.entry(surface.to_string()).or_insert_with(|| {
             self.surfaces.push(surface.to_string());
             self.entries.push(Vec::new());
@@ -323,13 +329,12 @@ impl Lexicon {
     }
 
     fn empty() -> Lexicon {
-        let ac =
-            AhoCorasick::new(Vec::<String>::new()).expect("an automaton of no patterns builds");
+        let scanner = Scanner::new(&[], false).expect("an automaton of no patterns builds");
         Lexicon {
             entries: Vec::new(),
-            entity_ac: ac.clone(),
+            entity_scanner: scanner.clone(),
             cues: Vec::new(),
-            cue_ac: ac,
+            cue_scanner: scanner,
             relations: Vec::new(),
             abbreviations: HashSet::default(),
             nonnames: HashSet::default(),
@@ -618,9 +623,9 @@ impl Lexicon {
                 _ => {}
             }
         }
-        lex.entity_ac = build_ac(&b.surfaces, false)?;
+        lex.entity_scanner = Scanner::new(&b.surfaces, false)?;
         lex.entries = b.entries;
-        lex.cue_ac = build_ac(&c.surfaces, true)?;
+        lex.cue_scanner = Scanner::new(&c.surfaces, true)?;
         lex.cues = c.cues;
         Ok(lex)
     }
@@ -638,7 +643,7 @@ impl Lexicon {
     /// Gazetteer matches in `text` (case-sensitive, whole words,
     /// leftmost-longest), in text order.
     pub fn entity_hits(&self, text: &str) -> Vec<Hit> {
-        hits(&self.entity_ac, text)
+        self.entity_scanner.hits(text)
     }
 
     /// The entries of a gazetteer pattern.
@@ -649,7 +654,7 @@ impl Lexicon {
     /// Cue matches in `text` (ignoring ASCII case, whole words,
     /// leftmost-longest), in text order.
     pub fn cue_hits(&self, text: &str) -> Vec<Hit> {
-        hits(&self.cue_ac, text)
+        self.cue_scanner.hits(text)
     }
 
     /// The cues of a cue pattern.
@@ -686,56 +691,6 @@ impl Lexicon {
     pub fn is_country(&self, name: &str) -> bool {
         self.countries.contains(name)
     }
-}
-
-fn build_ac(patterns: &[String], ignore_case: bool) -> Result<AhoCorasick, LexiconError> {
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .match_kind(MatchKind::LeftmostLongest)
-        .ascii_case_insensitive(ignore_case)
-        .build(patterns)
-        .map_err(|e| err("lexicon", 0, e.to_string()))
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-/// The character that starts at byte `at` of `text` (ASCII without decoding).
-fn char_at(text: &str, at: usize) -> Option<char> {
-    match text.as_bytes().get(at) {
-        Some(&b) if b.is_ascii() => Some(char::from(b)),
-        _ => text.get(at..)?.chars().next(),
-    }
-}
-
-/// The character that ends at byte `at` of `text` (ASCII without decoding).
-fn char_before(text: &str, at: usize) -> Option<char> {
-    match at.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
-        Some(&b) if b.is_ascii() => Some(char::from(b)),
-        _ => text.get(..at)?.chars().next_back(),
-    }
-}
-
-fn hits(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
-    let mut out = Vec::new();
-    for m in ac.find_iter(text) {
-        let (start, end) = (m.start(), m.end());
-        let first = char_at(text, start);
-        let last = char_before(text, end);
-        let before = char_before(text, start);
-        let after = char_at(text, end);
-        let left_ok = !(first.is_some_and(is_word_char) && before.is_some_and(is_word_char));
-        let right_ok = !(last.is_some_and(is_word_char) && after.is_some_and(is_word_char));
-        if left_ok && right_ok {
-            out.push(Hit {
-                start,
-                end,
-                pattern: m.pattern().as_usize(),
-            });
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub fn month_number(word: &str) -> Option<u8> {
     let start = [a, b, c].map(|x| x.to_ascii_lowercase());
     let i = NAMES
         .iter()
-        .position(|name| name.as_bytes().get(..3) == Some(&start[..]))?;
+        .position(|name| matches!(*name.as_bytes(), [x, y, z, ..] if [x, y, z] == start))?;
     let name = NAMES[i];
     let whole = name.eq_ignore_ascii_case(w);
     let prefix = w.len() <= 4

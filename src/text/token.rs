@@ -73,6 +73,13 @@ fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens
                 while i < bytes_end && bytes[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
+                // Any other ASCII character but these four ends the word
+                // (the common case: a space), without decoding what follows.
+                if i >= bytes_end
+                    || (bytes[i].is_ascii() && !matches!(bytes[i], b'\'' | b'-' | b'.' | b','))
+                {
+                    break;
+                }
                 let mut chars = text[i..bytes_end].chars();
                 let Some(d) = chars.next() else { break };
                 let next = chars.next();
@@ -228,8 +235,8 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
                 first = k;
             }
             let t = tokens[k];
-            let s = &text[t.span.range()];
-            if t.kind == TokenKind::Punct && matches!(s, "." | "!" | "?") {
+            // Only punctuation is sliced out: words cannot end a sentence.
+            if t.kind == TokenKind::Punct && matches!(&text[t.span.range()], "." | "!" | "?") {
                 // Closing quotes and brackets stay with the sentence.
                 while let Some(n) = tokens.get(k + 1) {
                     let ns = &text[n.span.range()];

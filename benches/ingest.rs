@@ -36,7 +36,7 @@ fn bytes(articles: &[Article]) -> usize {
     articles.iter().map(|a| a.text.len()).sum()
 }
 
-#[divan::bench(sample_count = 5)]
+#[divan::bench(sample_count = 11)]
 fn one_thread(bencher: Bencher) {
     let lex = Lexicon::bundled();
     let articles = corpus();
@@ -45,7 +45,7 @@ fn one_thread(bencher: Bencher) {
         .bench(|| extract_all(&lex, &articles, Some(1)));
 }
 
-#[divan::bench(sample_count = 5)]
+#[divan::bench(sample_count = 11)]
 fn all_threads(bencher: Bencher) {
     let lex = Lexicon::bundled();
     let articles = corpus();

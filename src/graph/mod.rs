@@ -393,6 +393,23 @@ impl Graph {
         std::hint::black_box(touched);
     }
 
+    /// [`Graph::warm`] for the nodes `ids`.
+    pub fn warm_nodes(&self, ids: &[NodeId]) {
+        let node = |n: NodeId| self.graph.node_weight(NodeIndex::new(n.0 as usize));
+        let mut touched = 0usize;
+        for &n in ids {
+            if let Some(d) = node(n) {
+                touched ^= d.props.len();
+            }
+        }
+        for &n in ids {
+            if let Some(d) = node(n) {
+                touched ^= d.props.entries.iter().fold(0, |t, (k, _)| t ^ k.index());
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
     /// The edge with id `id`, if it exists.
     pub fn edge(&self, id: EdgeId) -> Option<EdgeRef<'_>> {
         let index = EdgeIndex::new(id.0 as usize);
@@ -610,6 +627,45 @@ impl Graph {
             // A self-loop is in both lists and counts once.
             Direction::Both => outs() + incs(adj.loops > 0),
         }
+    }
+
+    /// [`Graph::typed_degree_to`] for each of `nodes`, into `counts`: the
+    /// nodes' lists are first read one after another without waiting for
+    /// each (their cache misses overlap), then counted.
+    pub fn typed_degrees_to(
+        &self,
+        nodes: &[NodeId],
+        direction: Direction,
+        ty: Sym,
+        bits: u64,
+        counts: &mut Vec<usize>,
+    ) {
+        let lists = |n: NodeId| {
+            let adj = self.adjacency.get(n.0 as usize);
+            let out = matches!(direction, Direction::Outgoing | Direction::Both);
+            let inc = matches!(direction, Direction::Incoming | Direction::Both);
+            (
+                adj.filter(|_| out)
+                    .map_or(&[][..], |a| typed_get(&a.out, ty)),
+                adj.filter(|_| inc)
+                    .map_or(&[][..], |a| typed_get(&a.inc, ty)),
+            )
+        };
+        // The values read are folded into `touched` only so that the reads
+        // are not optimised away.
+        let mut touched = 0usize;
+        for &n in nodes {
+            let (outs, incs) = lists(n);
+            touched ^= outs.first().map_or(0, |(e, _)| e.0 as usize);
+            touched ^= incs.first().map_or(0, |(e, _)| e.0 as usize);
+        }
+        std::hint::black_box(touched);
+        counts.clear();
+        counts.extend(
+            nodes
+                .iter()
+                .map(|&n| self.typed_degree_to(n, direction, ty, bits)),
+        );
     }
 
     /// How many edges `node` has in `direction`.

@@ -916,6 +916,10 @@ struct PerNodeCounts<'a> {
     /// `to_tests` is a bit.
     to_bits: Option<u64>,
     direction: crate::graph::Direction,
+    /// The nodes being counted, their counts, and the next one to yield.
+    batch: Vec<NodeId>,
+    counts: Vec<usize>,
+    at: usize,
 }
 
 impl<'a> PerNodeCounts<'a> {
@@ -961,7 +965,54 @@ impl<'a> PerNodeCounts<'a> {
             ty,
             to_bits,
             direction: x.direction,
+            batch: Vec::with_capacity(Self::BATCH),
+            counts: Vec::with_capacity(Self::BATCH),
+            at: 0,
         }
+    }
+}
+
+impl PerNodeCounts<'_> {
+    /// How many nodes are counted together (see `Graph::typed_degrees_to`).
+    const BATCH: usize = 32;
+
+    /// Counts the next batch of nodes that pass the node tests; false when
+    /// there are none left.
+    fn next_batch(&mut self) -> Result<bool, QueryError> {
+        let g = self.ctx.graph;
+        self.batch.clear();
+        self.at = 0;
+        while self.batch.len() < Self::BATCH {
+            let Some(n) = self.nodes.next() else {
+                break;
+            };
+            self.ctx.guard.tick()?;
+            if self.node_tests.iter().all(|t| g.passes(n, *t)) {
+                self.batch.push(n);
+            }
+        }
+        match (self.ty, self.to_bits) {
+            (Some(sym), _) if self.to_tests.is_empty() => {
+                self.counts.clear();
+                self.counts.extend(
+                    self.batch
+                        .iter()
+                        .map(|&n| g.typed_degree(n, self.direction, sym)),
+                );
+            }
+            (Some(sym), Some(bits)) => {
+                g.typed_degrees_to(&self.batch, self.direction, sym, bits, &mut self.counts)
+            }
+            (ty, _) => {
+                self.counts.clear();
+                self.counts.extend(self.batch.iter().map(|&n| {
+                    g.edges_at(n, self.direction, ty)
+                        .filter(|(_, other)| self.to_tests.iter().all(|t| g.passes(*other, *t)))
+                        .count()
+                }));
+            }
+        }
+        Ok(!self.batch.is_empty())
     }
 }
 
@@ -969,29 +1020,19 @@ impl Iterator for PerNodeCounts<'_> {
     type Item = Result<(NodeId, i64), QueryError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let g = self.ctx.graph;
-        for n in self.nodes.by_ref() {
-            if let Err(e) = self.ctx.guard.tick() {
-                return Some(Err(e));
-            }
-            if !self.node_tests.iter().all(|t| g.passes(n, *t)) {
-                continue;
-            }
-            let c = match (self.ty, self.to_bits) {
-                (Some(sym), _) if self.to_tests.is_empty() => {
-                    g.typed_degree(n, self.direction, sym)
+        loop {
+            while let (Some(&n), Some(&c)) = (self.batch.get(self.at), self.counts.get(self.at)) {
+                self.at += 1;
+                if c > 0 {
+                    return Some(Ok((n, i64::try_from(c).unwrap_or(i64::MAX))));
                 }
-                (Some(sym), Some(bits)) => g.typed_degree_to(n, self.direction, sym, bits),
-                (ty, _) => g
-                    .edges_at(n, self.direction, ty)
-                    .filter(|(_, other)| self.to_tests.iter().all(|t| g.passes(*other, *t)))
-                    .count(),
-            };
-            if c > 0 {
-                return Some(Ok((n, i64::try_from(c).unwrap_or(i64::MAX))));
+            }
+            match self.next_batch() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
             }
         }
-        None
     }
 }
 

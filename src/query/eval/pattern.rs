@@ -210,6 +210,7 @@ impl<'a> Matcher<'a> {
                 slot,
                 source,
                 filter,
+                ..
             } => {
                 let props = self.eval_props(&filter.props)?;
                 let candidates = if props.iter().any(|v| matches!(v, Value::Null)) {
@@ -728,10 +729,14 @@ impl<'a> Matcher<'a> {
             frame.pos += 1;
             let frame = &self.stack[depth - 1];
             match (step, &frame.candidates) {
-                (Step::Node { slot, .. }, Candidates::Nodes(c)) => {
+                (Step::Node { slot, warm, .. }, Candidates::Nodes(c)) => {
                     let Some(&n) = c.get(pos) else {
                         return Ok(false);
                     };
+                    if *warm && pos % WARM_BATCH == 0 {
+                        let batch = &c[pos..c.len().min(pos + WARM_BATCH)];
+                        self.ctx.graph.warm_nodes(batch);
+                    }
                     if self.node_ok(&frame.checks.node, &frame.checks.props, n) {
                         put(&mut self.row[*slot], Value::Node(n));
                         return Ok(true);

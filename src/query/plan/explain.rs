@@ -242,6 +242,7 @@ fn step_line(step: &Step, names: &[String]) -> String {
             slot,
             source,
             filter,
+            ..
         } => {
             let n = name(names, *slot);
             let f = filter_text(filter, names);

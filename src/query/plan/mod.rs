@@ -279,6 +279,9 @@ pub enum Step {
         source: NodeSource,
         /// What a candidate must satisfy.
         filter: EntityFilter,
+        /// Whether the node's properties are read later: the matcher then
+        /// loads the candidates' records ahead (see `Expand::warm`).
+        warm: bool,
     },
     /// Follows one relationship, or a variable-length chain of them, from a
     /// bound node to a node it binds or checks.

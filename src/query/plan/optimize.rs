@@ -39,13 +39,17 @@ fn warm_expansions(plan: &mut QueryPlan) {
         let uses = uses_after(plan, i);
         if let Op::Match { patterns, .. } = &mut plan.ops[i] {
             for p in patterns {
-                if let Some(Step::Expand(x)) = p.steps.last_mut()
-                    && x.range.is_none()
-                {
-                    x.warm = Warm {
-                        rels: uses.all || uses.properties.contains(&x.rel),
-                        nodes: uses.all || uses.properties.contains(&x.to),
-                    };
+                match p.steps.last_mut() {
+                    Some(Step::Expand(x)) if x.range.is_none() => {
+                        x.warm = Warm {
+                            rels: uses.all || uses.properties.contains(&x.rel),
+                            nodes: uses.all || uses.properties.contains(&x.to),
+                        };
+                    }
+                    Some(Step::Node { slot, warm, .. }) => {
+                        *warm = uses.all || uses.properties.contains(slot);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -149,6 +153,7 @@ impl Uses {
                     slot,
                     source,
                     filter,
+                    ..
                 } => {
                     self.slots.insert(*slot);
                     if let NodeSource::Name(e) = source {
@@ -377,6 +382,7 @@ fn one_hop_count(plan: &QueryPlan, i: usize) -> Option<OneHopCount<'_>> {
                 slot,
                 source,
                 filter,
+                ..
             },
             Step::Expand(x),
         ],

@@ -199,6 +199,7 @@ fn node_step(node: &NodePart, bound: &mut HashSet<Slot>, steps: &mut Vec<Step>) 
         slot: node.slot,
         source,
         filter: filter(node),
+        warm: false,
     });
     bound.insert(node.slot);
 }

@@ -4,6 +4,7 @@
 
 use super::pattern::{Matcher, walk};
 use super::{Ctx, Row};
+use crate::graph::Sym;
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::functions;
 use crate::query::plan::{BinaryOp, Expr, MapItem, PathParts, Quantifier, UnaryOp};
@@ -36,18 +37,9 @@ impl Ctx<'_> {
             Expr::Slot(s) => Ok(row.get(*s).cloned().unwrap_or(Value::Null)),
             Expr::Property(inner, key) => {
                 let v = self.eval_ref(inner, row)?;
-                match &*v {
-                    Value::Node(id) => {
-                        let node = self.graph.node(*id).ok_or_else(|| deleted_node(id.0))?;
-                        let found = key.sym(self.graph).and_then(|k| node.properties().get(k));
-                        Ok(found.map_or(Value::Null, Value::from_property))
-                    }
-                    Value::Relationship(id) => {
-                        let edge = self.graph.edge(*id).ok_or_else(|| deleted_edge(id.0))?;
-                        let found = key.sym(self.graph).and_then(|k| edge.properties().get(k));
-                        Ok(found.map_or(Value::Null, Value::from_property))
-                    }
-                    other => self.property(other, key),
+                match self.stored_property(&v, || key.sym(self.graph)) {
+                    Some(found) => found,
+                    None => self.property(&v, key),
                 }
             }
             Expr::Index(list, index) => {
@@ -99,12 +91,7 @@ impl Ctx<'_> {
                 }
             }
             Expr::Binary(op, a, b) => self.binary(*op, a, b, row),
-            Expr::Located(span, inner) => self.eval(inner, row).map_err(|mut e| {
-                if e.span == Span::default() {
-                    e.span = *span;
-                }
-                e
-            }),
+            Expr::Located(span, inner) => self.eval(inner, row).map_err(at(*span)),
             Expr::IsNull(inner, negated) => {
                 let v = self.eval_ref(inner, row)?;
                 Ok(Value::Bool(matches!(*v, Value::Null) != *negated))
@@ -146,12 +133,7 @@ impl Ctx<'_> {
                         self.check_exists(v)?;
                     }
                 }
-                functions::call(name, values, self.graph).map_err(|mut e| {
-                    if e.span == Span::default() {
-                        e.span = *span;
-                    }
-                    e
-                })
+                functions::call(name, values, self.graph).map_err(at(*span))
             }
             Expr::Case {
                 operand,
@@ -356,26 +338,42 @@ impl Ctx<'_> {
         }
     }
 
+    /// The property of node or relationship `v` under the key `sym` gives
+    /// (a key the graph has never seen reads null); `None` when `v` is
+    /// neither a node nor a relationship.
+    #[inline]
+    fn stored_property(
+        &self,
+        v: &Value,
+        sym: impl FnOnce() -> Option<Sym>,
+    ) -> Option<Result<Value, QueryError>> {
+        let props = match v {
+            Value::Node(id) => self
+                .graph
+                .node(*id)
+                .map(|n| n.properties())
+                .ok_or_else(|| deleted_node(id.0)),
+            Value::Relationship(id) => self
+                .graph
+                .edge(*id)
+                .map(|r| r.properties())
+                .ok_or_else(|| deleted_edge(id.0)),
+            _ => return None,
+        };
+        Some(props.map(|props| {
+            sym()
+                .and_then(|k| props.get(k))
+                .map_or(Value::Null, Value::from_property)
+        }))
+    }
+
     /// `v.key`.
     pub fn property(&self, v: &Value, key: &str) -> Result<Value, QueryError> {
+        if let Some(found) = self.stored_property(v, || self.keys.sym(self.graph, key)) {
+            return found;
+        }
         match v {
             Value::Null => Ok(Value::Null),
-            Value::Node(id) => {
-                let node = self.graph.node(*id).ok_or_else(|| deleted_node(id.0))?;
-                let found = self
-                    .keys
-                    .sym(self.graph, key)
-                    .and_then(|k| node.properties().get(k));
-                Ok(found.map_or(Value::Null, Value::from_property))
-            }
-            Value::Relationship(id) => {
-                let edge = self.graph.edge(*id).ok_or_else(|| deleted_edge(id.0))?;
-                let found = self
-                    .keys
-                    .sym(self.graph, key)
-                    .and_then(|k| edge.properties().get(k));
-                Ok(found.map_or(Value::Null, Value::from_property))
-            }
             Value::Map(map) => Ok(map.get(key).cloned().unwrap_or(Value::Null)),
             Value::Date(d) => Ok(match key {
                 "year" => Value::Int(i64::from(d.get_year())),
@@ -427,8 +425,6 @@ impl Ctx<'_> {
         }
     }
 
-    /// Evaluates `e` over `row`, borrowing the value when it is already
-    /// there (a slot or a literal) instead of copying it.
     /// Whether `e` is true over `row` (a `WHERE`): the same answer as
     /// `eval` giving `true`, but comparisons, and conjunctions of them,
     /// are decided without making a value for their result.
@@ -437,15 +433,7 @@ impl Ctx<'_> {
             Expr::Binary(op, a, b) if is_comparison(*op) => {
                 let x = self.eval_ref(a, row)?;
                 let y = self.eval_ref(b, row)?;
-                let (x, y) = (&*x, &*y);
-                Ok(match op {
-                    BinaryOp::Eq => x.equals(y) == Some(true),
-                    BinaryOp::Ne => x.equals(y) == Some(false),
-                    BinaryOp::Lt => x.less_than(y) == Some(true),
-                    BinaryOp::Le => x.less_eq(y) == Some(true),
-                    BinaryOp::Gt => x.greater_than(y) == Some(true),
-                    _ => x.greater_eq(y) == Some(true),
-                })
+                Ok(compare(*op, &x, &y) == Some(true))
             }
             // Both sides are evaluated, as `eval` does, so that an error in
             // either is raised; a comparison is never of the wrong type for
@@ -455,16 +443,13 @@ impl Ctx<'_> {
                 let q = self.is_true(b, row)?;
                 Ok(p && q)
             }
-            Expr::Located(span, inner) => self.is_true(inner, row).map_err(|mut e| {
-                if e.span == Span::default() {
-                    e.span = *span;
-                }
-                e
-            }),
+            Expr::Located(span, inner) => self.is_true(inner, row).map_err(at(*span)),
             _ => Ok(matches!(self.eval(e, row)?, Value::Bool(true))),
         }
     }
 
+    /// Evaluates `e` over `row`, borrowing the value when it is already
+    /// there (a slot or a literal) instead of copying it.
     fn eval_ref<'r>(&self, e: &'r Expr, row: &'r Row) -> Result<Cow<'r, Value>, QueryError> {
         static NULL: Value = Value::Null;
         match e {
@@ -485,12 +470,12 @@ impl Ctx<'_> {
             BinaryOp::Div => x.div(y),
             BinaryOp::Rem => x.rem(y),
             BinaryOp::Pow => x.pow(y),
-            BinaryOp::Eq => Ok(opt_bool(x.equals(y))),
-            BinaryOp::Ne => Ok(opt_bool(x.equals(y).map(|b| !b))),
-            BinaryOp::Lt => Ok(opt_bool(x.less_than(y))),
-            BinaryOp::Le => Ok(opt_bool(x.less_eq(y))),
-            BinaryOp::Gt => Ok(opt_bool(x.greater_than(y))),
-            BinaryOp::Ge => Ok(opt_bool(x.greater_eq(y))),
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => Ok(opt_bool(compare(op, x, y))),
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
                 let p = as_bool(x, op)?;
                 let q = as_bool(y, op)?;
@@ -550,6 +535,30 @@ impl Ctx<'_> {
                 _ => Ok(Value::Null),
             },
         }
+    }
+}
+
+/// Gives an error without a position the position `span`.
+pub(super) fn at(span: Span) -> impl FnOnce(QueryError) -> QueryError {
+    move |mut e| {
+        if e.span == Span::default() {
+            e.span = span;
+        }
+        e
+    }
+}
+
+/// The outcome of comparison `op` (one for which `is_comparison` holds);
+/// `None` for null, as for incomparable values.
+#[inline]
+fn compare(op: BinaryOp, x: &Value, y: &Value) -> Option<bool> {
+    match op {
+        BinaryOp::Eq => x.equals(y),
+        BinaryOp::Ne => x.equals(y).map(|b| !b),
+        BinaryOp::Lt => x.less_than(y),
+        BinaryOp::Le => x.less_eq(y),
+        BinaryOp::Gt => x.greater_than(y),
+        _ => x.greater_eq(y),
     }
 }
 

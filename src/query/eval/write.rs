@@ -8,6 +8,7 @@
 
 use indexmap::{IndexMap, IndexSet};
 
+use super::expr::at;
 use super::pattern::Matcher;
 use super::{Changes, Ctx, Deleted, Entity, Guard, Row};
 use crate::graph::{Direction, EdgeId, Graph, GraphError, NodeId, PropertyValue};
@@ -154,12 +155,7 @@ pub fn apply(
             detach,
             span,
         } => {
-            delete(graph, &env, deleted, stats, exprs, *detach, &rows).map_err(|mut e| {
-                if e.span == Span::default() {
-                    e.span = *span;
-                }
-                e
-            })?;
+            delete(graph, &env, deleted, stats, exprs, *detach, &rows).map_err(at(*span))?;
             Ok(rows)
         }
         _ => Ok(rows),

@@ -331,13 +331,9 @@ impl NodeGroups {
     fn for_keys(keys: &[(Expr, usize)]) -> Option<NodeGroups> {
         fn node_slot(e: &Expr) -> Option<Slot> {
             match e {
-                Expr::Slot(s) => Some(*s),
-                Expr::Property(inner, _) | Expr::Located(_, inner) => match &**inner {
-                    Expr::Slot(s) => Some(*s),
-                    other @ Expr::Located(..) => node_slot(other),
-                    _ => None,
-                },
-                _ => None,
+                Expr::Property(inner, _) => inner.as_slot(),
+                Expr::Located(_, inner) => node_slot(inner),
+                other => other.as_slot(),
             }
         }
         let mut slots = keys.iter().map(|(e, _)| node_slot(e));

@@ -622,6 +622,18 @@ pub enum Expr {
     Located(Span, Box<Expr>),
 }
 
+impl Expr {
+    /// The slot the expression reads, when it is a variable (possibly
+    /// with its position).
+    pub fn as_slot(&self) -> Option<Slot> {
+        match self {
+            Expr::Slot(s) => Some(*s),
+            Expr::Located(_, inner) => inner.as_slot(),
+            _ => None,
+        }
+    }
+}
+
 /// An item of a map projection.
 #[derive(Debug, Clone)]
 pub enum MapItem {

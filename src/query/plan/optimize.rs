@@ -78,7 +78,7 @@ impl Uses {
                 self.slots.insert(*s);
             }
             Expr::Property(e, _) => {
-                if let Some(s) = slot_of(e) {
+                if let Some(s) = e.as_slot() {
                     self.properties.insert(s);
                 }
                 self.expr(e)
@@ -225,15 +225,6 @@ impl Uses {
                 self.all = true;
             }
         }
-    }
-}
-
-/// The slot `e` reads, when it is one (possibly with its position).
-fn slot_of(e: &Expr) -> Option<Slot> {
-    match e {
-        Expr::Slot(s) => Some(*s),
-        Expr::Located(_, inner) => slot_of(inner),
-        _ => None,
     }
 }
 

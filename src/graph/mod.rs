@@ -109,6 +109,9 @@ struct EdgeData {
 /// with the node at its other end.
 type TypedEdges = (Sym, Vec<(EdgeId, NodeId)>);
 
+/// A borrowed list of edges, each with the node at its other end.
+type EdgeList<'a> = &'a [(EdgeId, NodeId)];
+
 /// A node's edges grouped by direction and type.
 ///
 /// petgraph keeps a node's edges as a linked list threaded through the edge
@@ -141,6 +144,28 @@ fn typed_remove(groups: &mut [TypedEdges], ty: Sym, edge: EdgeId) {
         // gives, which the untyped path still uses.
         v.remove(i);
     }
+}
+
+/// Reads the record of every property list `lists` gives for `items`,
+/// then (their addresses now at hand) every key: the reads of one pass
+/// wait for none of the others, so that their cache misses overlap (see
+/// `Graph::warm`). Every key is read, as a list of several entries spans
+/// several cache lines.
+fn touch<'g, T>(items: &[T], lists: impl Fn(&T) -> [Option<&'g Properties>; 2]) {
+    // The values read are folded into `touched` only so that the reads are
+    // not optimised away.
+    let mut touched = 0usize;
+    for item in items {
+        for props in lists(item).into_iter().flatten() {
+            touched ^= props.len();
+        }
+    }
+    for item in items {
+        for props in lists(item).into_iter().flatten() {
+            touched ^= props.entries.iter().fold(0, |t, (k, _)| t ^ k.index());
+        }
+    }
+    std::hint::black_box(touched);
 }
 
 fn typed_get(groups: &[TypedEdges], ty: Sym) -> &[(EdgeId, NodeId)] {
@@ -367,47 +392,27 @@ impl Graph {
     /// then find them in cache. First every record is read, then (their
     /// addresses now at hand) every property list.
     pub fn warm(&self, entries: &[(EdgeId, NodeId)], edges: bool, nodes: bool) {
-        let edge = |e: EdgeId| self.graph.edge_weight(EdgeIndex::new(e.0 as usize));
-        let node = |n: NodeId| self.graph.node_weight(NodeIndex::new(n.0 as usize));
-        // The values read are folded into `touched` only so that the reads
-        // are not optimised away.
-        let mut touched = 0usize;
-        for &(e, n) in entries {
-            if edges && let Some(d) = edge(e) {
-                touched ^= d.props.len();
-            }
-            if nodes && let Some(d) = node(n) {
-                touched ^= d.props.len();
-            }
-        }
-        // Every key, as a list of several entries spans several cache lines.
-        let keys = |props: &Properties| props.entries.iter().fold(0, |t, (k, _)| t ^ k.index());
-        for &(e, n) in entries {
-            if edges && let Some(d) = edge(e) {
-                touched ^= keys(&d.props);
-            }
-            if nodes && let Some(d) = node(n) {
-                touched ^= keys(&d.props);
-            }
-        }
-        std::hint::black_box(touched);
+        touch(entries, |&(e, n)| {
+            [
+                edges.then(|| self.edge_props(e)).flatten(),
+                nodes.then(|| self.node_props(n)).flatten(),
+            ]
+        });
     }
 
     /// [`Graph::warm`] for the nodes `ids`.
     pub fn warm_nodes(&self, ids: &[NodeId]) {
-        let node = |n: NodeId| self.graph.node_weight(NodeIndex::new(n.0 as usize));
-        let mut touched = 0usize;
-        for &n in ids {
-            if let Some(d) = node(n) {
-                touched ^= d.props.len();
-            }
-        }
-        for &n in ids {
-            if let Some(d) = node(n) {
-                touched ^= d.props.entries.iter().fold(0, |t, (k, _)| t ^ k.index());
-            }
-        }
-        std::hint::black_box(touched);
+        touch(ids, |&n| [self.node_props(n), None]);
+    }
+
+    fn node_props(&self, id: NodeId) -> Option<&Properties> {
+        let data = self.graph.node_weight(NodeIndex::new(id.0 as usize))?;
+        Some(&data.props)
+    }
+
+    fn edge_props(&self, id: EdgeId) -> Option<&Properties> {
+        let data = self.graph.edge_weight(EdgeIndex::new(id.0 as usize))?;
+        Some(&data.props)
     }
 
     /// The edge with id `id`, if it exists.
@@ -529,13 +534,11 @@ impl Graph {
         let out = matches!(direction, Direction::Outgoing | Direction::Both) && present;
         let inc = matches!(direction, Direction::Incoming | Direction::Both) && present;
         let typed = ty.map(|t| {
-            let adj = self.adjacency.get(node.0 as usize);
-            let outs = adj
-                .filter(|_| out)
-                .map_or(&[][..], |a| typed_get(&a.out, t));
-            let incs = adj
-                .filter(|_| inc)
-                .map_or(&[][..], |a| typed_get(&a.inc, t));
+            let (outs, incs) = if present {
+                self.typed_lists(node, direction, t)
+            } else {
+                (&[][..], &[][..])
+            };
             outs.iter().rev().copied().chain(
                 incs.iter()
                     .rev()
@@ -600,33 +603,43 @@ impl Graph {
     /// [`LabelTest::Bit`]s): a count of typed neighbours that reads one
     /// word per edge from the dense label masks.
     pub fn typed_degree_to(&self, node: NodeId, direction: Direction, ty: Sym, bits: u64) -> usize {
-        let Some(adj) = self.adjacency.get(node.0 as usize) else {
-            return 0;
-        };
         let masks = &self.label_masks;
         let passes = |other: NodeId| {
             masks
                 .get(other.0 as usize)
                 .is_some_and(|m| m & bits == bits)
         };
-        let outs = || {
-            typed_get(&adj.out, ty)
+        let (outs, incs) = self.typed_lists(node, direction, ty);
+        // A self-loop is in both lists and counts once.
+        let loops = direction == Direction::Both
+            && self
+                .adjacency
+                .get(node.0 as usize)
+                .is_some_and(|a| a.loops > 0);
+        outs.iter().filter(|(_, o)| passes(*o)).count()
+            + incs
                 .iter()
-                .filter(|(_, o)| passes(*o))
+                .filter(|(_, o)| passes(*o) && !(loops && *o == node))
                 .count()
-        };
-        let incs = |skip_loops: bool| {
-            typed_get(&adj.inc, ty)
-                .iter()
-                .filter(|(_, o)| passes(*o) && !(skip_loops && *o == node))
-                .count()
-        };
-        match direction {
-            Direction::Outgoing => outs(),
-            Direction::Incoming => incs(false),
-            // A self-loop is in both lists and counts once.
-            Direction::Both => outs() + incs(adj.loops > 0),
-        }
+    }
+
+    /// The edges of type `ty` at `node` that leave it and that reach it,
+    /// each list empty when `direction` does not ask for it.
+    fn typed_lists(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        ty: Sym,
+    ) -> (EdgeList<'_>, EdgeList<'_>) {
+        let adj = self.adjacency.get(node.0 as usize);
+        let out = matches!(direction, Direction::Outgoing | Direction::Both);
+        let inc = matches!(direction, Direction::Incoming | Direction::Both);
+        (
+            adj.filter(|_| out)
+                .map_or(&[][..], |a| typed_get(&a.out, ty)),
+            adj.filter(|_| inc)
+                .map_or(&[][..], |a| typed_get(&a.inc, ty)),
+        )
     }
 
     /// [`Graph::typed_degree_to`] for each of `nodes`, into `counts`: the
@@ -640,22 +653,11 @@ impl Graph {
         bits: u64,
         counts: &mut Vec<usize>,
     ) {
-        let lists = |n: NodeId| {
-            let adj = self.adjacency.get(n.0 as usize);
-            let out = matches!(direction, Direction::Outgoing | Direction::Both);
-            let inc = matches!(direction, Direction::Incoming | Direction::Both);
-            (
-                adj.filter(|_| out)
-                    .map_or(&[][..], |a| typed_get(&a.out, ty)),
-                adj.filter(|_| inc)
-                    .map_or(&[][..], |a| typed_get(&a.inc, ty)),
-            )
-        };
         // The values read are folded into `touched` only so that the reads
         // are not optimised away.
         let mut touched = 0usize;
         for &n in nodes {
-            let (outs, incs) = lists(n);
+            let (outs, incs) = self.typed_lists(n, direction, ty);
             touched ^= outs.first().map_or(0, |(e, _)| e.0 as usize);
             touched ^= incs.first().map_or(0, |(e, _)| e.0 as usize);
         }

@@ -58,8 +58,8 @@ use serde::ser::{SerializeMap, SerializeSeq, SerializeTuple};
 use serde::{Serialize, Serializer};
 
 use super::{
-    DateError, EdgeId, EdgeRef, Graph, INLINE_MAX, NodeId, NodeRef, PartialDate, Properties,
-    PropertyValue, Str, Sym,
+    DateError, EdgeId, EdgeRef, Graph, NodeId, NodeRef, PartialDate, Properties, PropertyValue,
+    Str, Sym,
 };
 use crate::files::atomic::write_atomic;
 use crate::span::LineIndex;
@@ -842,11 +842,7 @@ impl SharedStrings {
 
     /// `s` as a string value: inline when short, else shared.
     pub fn text(&mut self, s: &str) -> Str {
-        if s.len() <= INLINE_MAX {
-            Str::from(s)
-        } else {
-            Str::from(self.get(s))
-        }
+        Str::inline(s).unwrap_or_else(|| Str::from(self.get(s)))
     }
 
     /// Shared copies of `strings`, in order, appended to `out`. The misses

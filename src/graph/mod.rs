@@ -21,7 +21,7 @@ use petgraph::visit::{EdgeIndexable as _, EdgeRef as _, NodeIndexable as _};
 
 pub use intern::{Interner, Sym};
 pub use property::{DateError, PartialDate, PropertyValue, days_in_month};
-pub use text::{INLINE_MAX, Str};
+pub use text::Str;
 
 /// The property key whose string value is a node's canonical name.
 pub const NAME_KEY: &str = "name";

@@ -51,7 +51,9 @@ impl Str {
         }
     }
 
-    fn inline(s: &str) -> Option<Str> {
+    /// `s` held in place, when it is short enough; `None` for a longer
+    /// text, which takes a shared block.
+    pub fn inline(s: &str) -> Option<Str> {
         let len = u8::try_from(s.len())
             .ok()
             .filter(|n| usize::from(*n) <= INLINE_MAX)?;

@@ -21,7 +21,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::{Mutex, PoisonError};
 
 use super::{FxHasher, Props, SharedStrings};
-use crate::graph::{INLINE_MAX, PartialDate, PropertyValue, Str, Sym};
+use crate::graph::{PartialDate, PropertyValue, Str, Sym};
 
 /// One line of a chunk, as the scanner read it.
 pub(super) struct Line {
@@ -458,9 +458,9 @@ impl<'t> Scan<'t> {
             }
             let value = if self.bytes.get(self.pos) == Some(&b'"') {
                 let text = self.string()?;
-                if text.len() <= INLINE_MAX {
+                if let Some(short) = Str::inline(text) {
                     // Short texts are kept inline: nothing to share.
-                    PropertyValue::String(Str::from(text))
+                    PropertyValue::String(short)
                 } else {
                     pending.push(Pending {
                         line: self.line,

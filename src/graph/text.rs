@@ -7,7 +7,6 @@
 //! `Arc<str>` each of those followed a pointer to a block somewhere on the
 //! heap and counted a reference there.
 
-use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -80,38 +79,14 @@ impl Deref for Str {
     }
 }
 
-impl AsRef<str> for Str {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl Borrow<str> for Str {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl From<&str> for Str {
     fn from(s: &str) -> Str {
         Str::inline(s).unwrap_or_else(|| Str(Repr::Shared(Arc::from(s))))
     }
 }
 
-impl From<&String> for Str {
-    fn from(s: &String) -> Str {
-        Str::from(s.as_str())
-    }
-}
-
 impl From<String> for Str {
     fn from(s: String) -> Str {
-        Str::inline(&s).unwrap_or_else(|| Str(Repr::Shared(Arc::from(s))))
-    }
-}
-
-impl From<Box<str>> for Str {
-    fn from(s: Box<str>) -> Str {
         Str::inline(&s).unwrap_or_else(|| Str(Repr::Shared(Arc::from(s))))
     }
 }
@@ -129,21 +104,6 @@ impl From<&Arc<str>> for Str {
     }
 }
 
-impl From<Str> for Arc<str> {
-    fn from(s: Str) -> Arc<str> {
-        match s.0 {
-            Repr::Inline { .. } => Arc::from(s.as_str()),
-            Repr::Shared(s) => s,
-        }
-    }
-}
-
-impl From<Str> for String {
-    fn from(s: Str) -> String {
-        s.as_str().to_owned()
-    }
-}
-
 impl PartialEq for Str {
     fn eq(&self, other: &Str) -> bool {
         self.as_str() == other.as_str()
@@ -151,18 +111,6 @@ impl PartialEq for Str {
 }
 
 impl Eq for Str {}
-
-impl PartialEq<str> for Str {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Str {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
 
 impl PartialOrd for Str {
     fn partial_cmp(&self, other: &Str) -> Option<Ordering> {

@@ -36,6 +36,9 @@ pub fn optimize(plan: &mut QueryPlan) {
 /// are mostly turned away by the steps after it, unread.
 fn warm_expansions(plan: &mut QueryPlan) {
     for i in 0..plan.ops.len() {
+        if !matches!(plan.ops[i], Op::Match { .. }) {
+            continue;
+        }
         let uses = uses_after(plan, i);
         if let Op::Match { patterns, .. } = &mut plan.ops[i] {
             for p in patterns {

@@ -38,6 +38,9 @@ pub fn run(args: &QueryArgs) -> Result<ExitCode, Error> {
         })),
         ..RunOptions::default()
     };
+    if let Some(n) = args.threads {
+        options.parallelism.threads = usize::from(n);
+    }
     for p in &args.params {
         let (name, value) = parse_param(p).map_err(Error::Message)?;
         options.params.insert(name, value);

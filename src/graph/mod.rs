@@ -447,6 +447,27 @@ impl Graph {
             .flat_map(|set| set.iter().copied())
     }
 
+    /// The nodes carrying `label` whose ids lie in `ids`, ascending.
+    pub fn nodes_with_label_in(
+        &self,
+        label: &str,
+        ids: std::ops::Range<u32>,
+    ) -> impl Iterator<Item = NodeId> + '_ {
+        self.sym(label)
+            .and_then(|s| self.by_label.get(&s))
+            .filter(|_| ids.start < ids.end)
+            .into_iter()
+            .flat_map(move |set| set.range(NodeId(ids.start)..NodeId(ids.end)).copied())
+    }
+
+    /// The ids of the nodes carrying `label` lie below this.
+    pub fn label_id_bound(&self, label: &str) -> u32 {
+        self.sym(label)
+            .and_then(|s| self.by_label.get(&s))
+            .and_then(|set| set.last())
+            .map_or(0, |n| n.0 + 1)
+    }
+
     /// How many nodes carry `label`.
     pub fn label_count(&self, label: &str) -> usize {
         self.sym(label)

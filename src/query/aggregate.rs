@@ -71,6 +71,18 @@ impl Seen {
         }
     }
 
+    /// Adds the values `other` saw.
+    fn absorb(&mut self, other: Seen) {
+        if self.nodes.len() < other.nodes.len() {
+            self.nodes.resize(other.nodes.len(), 0);
+        }
+        for (mine, theirs) in self.nodes.iter_mut().zip(&other.nodes) {
+            *mine |= theirs;
+        }
+        self.node_count = self.nodes.iter().map(|w| w.count_ones() as usize).sum();
+        self.others.extend(other.others);
+    }
+
     /// How many distinct values were seen.
     fn len(&self) -> usize {
         self.node_count + self.others.len()
@@ -107,6 +119,15 @@ enum Sum {
 }
 
 impl Sum {
+    /// The sum of two partial sums.
+    fn merge(self, other: Sum, function: &str) -> Result<Sum, QueryError> {
+        let v = match other {
+            Sum::Int(i) => Value::Int(i),
+            Sum::Float(f) => Value::Float(f),
+        };
+        self.add(&v, function)
+    }
+
     fn add(self, v: &Value, function: &str) -> Result<Sum, QueryError> {
         Ok(match (self, v) {
             (Sum::Int(a), Value::Int(b)) => Sum::Int(a.checked_add(*b).ok_or_else(|| {
@@ -198,6 +219,61 @@ impl Accumulator {
             seen: distinct.then(Box::default),
             state,
         })
+    }
+
+    /// Whether accumulators of aggregate `name` can be merged (see
+    /// [`Accumulator::merge`]): all of them without DISTINCT, and `count`,
+    /// `min` and `max` with it.
+    pub fn mergeable(name: &str, distinct: bool) -> bool {
+        !distinct || matches!(name.to_ascii_lowercase().as_str(), "count" | "min" | "max")
+    }
+
+    /// Folds in `later`, an accumulator of the same aggregate that saw the
+    /// values after this one's (so that `collect` keeps their order, and
+    /// `min` and `max` the first of equals). Both must be
+    /// [`mergeable`](Accumulator::mergeable).
+    pub fn merge(&mut self, later: Accumulator) -> Result<(), QueryError> {
+        if let (Some(mine), Some(theirs)) = (&mut self.seen, later.seen) {
+            mine.absorb(*theirs);
+            if let State::Count(n) = &mut self.state {
+                *n = i64::try_from(mine.len()).unwrap_or(i64::MAX);
+                return Ok(());
+            }
+        }
+        match (&mut self.state, later.state) {
+            (State::Count(a), State::Count(b)) => *a = a.saturating_add(b),
+            (State::Sum(a), State::Sum(b)) => *a = a.merge(b, "sum")?,
+            (State::Avg { sum, count }, State::Avg { sum: s, count: c }) => {
+                *sum = sum.merge(s, "avg")?;
+                *count += c;
+            }
+            (State::Min(best), State::Min(Some(v))) => {
+                if best.as_ref().is_none_or(|b| v.order(b) == Ordering::Less) {
+                    *best = Some(v);
+                }
+            }
+            (State::Max(best), State::Max(Some(v))) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| v.order(b) == Ordering::Greater)
+                {
+                    *best = Some(v);
+                }
+            }
+            (State::Min(_), State::Min(None)) | (State::Max(_), State::Max(None)) => {}
+            (State::Collect(a), State::Collect(b)) => a.extend(b),
+            (State::StDev { values: a, .. }, State::StDev { values: b, .. }) => a.extend(b),
+            (State::Percentile { values: a, .. }, State::Percentile { values: b, .. }) => {
+                a.extend(b)
+            }
+            _ => {
+                return Err(error(
+                    ErrorCode::Unsupported,
+                    "two different aggregates cannot be merged".to_string(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Folds in the value of one row.

@@ -55,6 +55,8 @@ pub struct RunOptions {
     /// Stop a statement that would hold more than about this many bytes of
     /// intermediate rows.
     pub memory_budget: Option<usize>,
+    /// How many threads a statement may use, and on graphs of what size.
+    pub parallelism: eval::Parallelism,
 }
 
 /// What one statement of a source text gave.
@@ -133,7 +135,8 @@ fn run_one(
         options.timeout.map(|t| started + t),
         options.memory_budget,
         Span::new(0, text.len()),
-    );
+    )
+    .with_parallelism(options.parallelism);
     // A failing statement changes nothing: an updating one runs on the
     // graph with a copy kept to put back.
     let updates = plan.mode != Mode::Explain

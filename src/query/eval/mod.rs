@@ -11,6 +11,7 @@
 
 mod expr;
 mod ops;
+mod parallel;
 mod pattern;
 mod regex;
 mod write;
@@ -18,7 +19,7 @@ mod write;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 use std::time::Instant;
 
 use indexmap::IndexMap;
@@ -64,9 +65,44 @@ pub struct Guard {
     cancel: Option<Arc<AtomicBool>>,
     deadline: Option<Instant>,
     memory_budget: Option<usize>,
-    used: Cell<usize>,
+    /// Bytes charged, shared with the guards of the statement's other
+    /// threads (see [`Guard::share`]).
+    used: Arc<AtomicUsize>,
     ticks: Cell<u32>,
     span: Span,
+    parallelism: Parallelism,
+}
+
+/// How many threads a statement may use, and from what graph size on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parallelism {
+    /// Threads a statement may run on at once (1: one, the caller's).
+    pub threads: usize,
+    /// Graphs with fewer nodes and relationships than this run on one
+    /// thread: starting threads costs more than it saves there.
+    pub min_graph_size: usize,
+}
+
+impl Parallelism {
+    /// One thread.
+    pub const SEQUENTIAL: Parallelism = Parallelism {
+        threads: 1,
+        min_graph_size: usize::MAX,
+    };
+
+    /// Graph size from which statements run on several threads by default.
+    pub const DEFAULT_MIN_GRAPH_SIZE: usize = 50_000;
+}
+
+impl Default for Parallelism {
+    /// As many threads as the machine has cores (at most 8), for graphs of
+    /// [`Parallelism::DEFAULT_MIN_GRAPH_SIZE`] nodes and relationships or more.
+    fn default() -> Parallelism {
+        Parallelism {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            min_graph_size: Parallelism::DEFAULT_MIN_GRAPH_SIZE,
+        }
+    }
 }
 
 impl Guard {
@@ -81,9 +117,30 @@ impl Guard {
             cancel,
             deadline,
             memory_budget,
-            used: Cell::new(0),
+            used: Arc::new(AtomicUsize::new(0)),
             ticks: Cell::new(0),
             span,
+            parallelism: Parallelism::SEQUENTIAL,
+        }
+    }
+
+    /// The guard with `parallelism` (it starts with one thread).
+    pub fn with_parallelism(mut self, parallelism: Parallelism) -> Guard {
+        self.parallelism = parallelism;
+        self
+    }
+
+    /// A guard for another thread of the same statement: the same limits,
+    /// and one memory budget for both.
+    pub fn share(&self) -> Guard {
+        Guard {
+            cancel: self.cancel.clone(),
+            deadline: self.deadline,
+            memory_budget: self.memory_budget,
+            used: Arc::clone(&self.used),
+            ticks: Cell::new(0),
+            span: self.span,
+            parallelism: Parallelism::SEQUENTIAL,
         }
     }
 
@@ -125,11 +182,14 @@ impl Guard {
     /// Accounts for `values` values held at once (rows collected for a
     /// sort, a grouping, an expansion); fails past the memory budget.
     pub fn charge(&self, values: usize) -> Result<(), QueryError> {
-        let used = self
+        let bytes = values.saturating_mul(std::mem::size_of::<Value>());
+        let before = self
             .used
-            .get()
-            .saturating_add(values.saturating_mul(std::mem::size_of::<Value>()));
-        self.used.set(used);
+            .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |u| {
+                Some(u.saturating_add(bytes))
+            })
+            .unwrap_or_else(|u| u);
+        let used = before.saturating_add(bytes);
         match self.memory_budget {
             Some(budget) if used > budget => Err(QueryError {
                 code: ErrorCode::MemoryLimit,
@@ -143,7 +203,55 @@ impl Guard {
     /// Gives back what `charge` accounted for.
     pub fn release(&self, values: usize) {
         let freed = values.saturating_mul(std::mem::size_of::<Value>());
-        self.used.set(self.used.get().saturating_sub(freed));
+        // Saturating: a release never takes the count below zero.
+        let _ = self
+            .used
+            .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |u| {
+                Some(u.saturating_sub(freed))
+            });
+    }
+}
+
+/// The part of a pattern source's work one run does when a statement's
+/// pipeline is split over threads: the `part`th of `parts` contiguous
+/// ranges of the candidates of its first step with more than one (see
+/// `parallel`). Together the parts yield the source's rows once each, and
+/// in order when their rows are put one after the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    part: usize,
+    parts: usize,
+}
+
+impl Share {
+    /// All of the work.
+    pub const ALL: Share = Share { part: 0, parts: 1 };
+
+    /// The `part`th of `parts` (`part < parts`).
+    fn new(part: usize, parts: usize) -> Share {
+        Share { part, parts }
+    }
+
+    /// Whether the work is split at all.
+    fn is_split(self) -> bool {
+        self.parts > 1
+    }
+
+    /// Whether this part does the work that cannot be split (a source with
+    /// at most one candidate at every step): the first part.
+    fn is_first(self) -> bool {
+        self.part == 0
+    }
+
+    /// This part's range of the ids below `bound`.
+    fn id_range(self, bound: u32) -> std::ops::Range<u32> {
+        let r = self.range(bound as usize);
+        r.start as u32..r.end as u32
+    }
+
+    /// This part's range of `len` candidates.
+    fn range(self, len: usize) -> std::ops::Range<usize> {
+        len * self.part / self.parts..len * (self.part + 1) / self.parts
     }
 }
 
@@ -396,7 +504,19 @@ fn run_query(
             .map_or(plan.ops.len(), |p| start + p);
         let reads = &plan.ops[start..end];
         let cells: Vec<Cell<u64>> = counts[start..end].iter().map(|c| Cell::new(*c)).collect();
-        let collected = {
+        let split = parallel::cut(reads).filter(|_| parallel::worth(graph, guard, input.len()));
+        let collected = if let (Some(cut), Some(row)) = (split, input.first()) {
+            let segment = parallel::Segment {
+                graph,
+                params,
+                guard,
+                deleted,
+                width: plan.width,
+                ops: reads,
+                counts: &cells,
+            };
+            parallel::run(&segment, cut, row.clone())?
+        } else {
             let ctx = Ctx {
                 graph,
                 params,

@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use hashbrown::HashTable;
 
 use super::pattern::Matcher;
-use super::{Ctx, Row};
+use super::{Ctx, Row, Share};
 use crate::query::aggregate::Accumulator;
 use crate::query::error::{ErrorCode, QueryError};
 use std::sync::Arc;
@@ -31,6 +31,17 @@ pub fn build<'a>(
     input: RowIter<'a>,
     counts: &'a [Cell<u64>],
 ) -> RowIter<'a> {
+    build_shared(ctx, ops, input, counts, Share::ALL)
+}
+
+/// `build`, with the first operator doing only `share` of its work.
+pub fn build_shared<'a>(
+    ctx: &'a Ctx<'a>,
+    ops: &'a [Op],
+    input: RowIter<'a>,
+    counts: &'a [Cell<u64>],
+    share: Share,
+) -> RowIter<'a> {
     let counted = |iter: RowIter<'a>, count: &'a Cell<u64>| -> RowIter<'a> {
         Box::new(iter.inspect(move |r| {
             if r.is_ok() {
@@ -41,31 +52,33 @@ pub fn build<'a>(
     let mut iter = input;
     let mut i = 0;
     while let Some(op) = ops.get(i) {
+        let share = if i == 0 { share } else { Share::ALL };
         // A pattern source feeding a grouping hands it each row by
         // reference: the rows are never copied one by one.
         if let (Some(agg @ Op::Aggregate { .. }), true) = (ops.get(i + 1), pushes_rows(op)) {
-            let fused = fused_aggregate(ctx, op, agg, iter, &counts[i]);
+            let fused = fused_aggregate(ctx, op, agg, iter, &counts[i], share);
             iter = counted(fused, &counts[i + 1]);
             i += 2;
             continue;
         }
-        iter = counted(one(ctx, op, iter), &counts[i]);
+        iter = counted(one(ctx, op, iter, share), &counts[i]);
         i += 1;
     }
     iter
 }
 
 /// Whether `op` can hand its rows to a sink by reference (`push_rows`).
-fn pushes_rows(op: &Op) -> bool {
+pub fn pushes_rows(op: &Op) -> bool {
     matches!(op, Op::Match { .. } | Op::CountPerNode { .. })
 }
 
 /// The rows of `op` (a pattern source, see `pushes_rows`) extending `row`,
-/// handed to `sink` by reference until it answers false.
-fn push_rows<'a>(
+/// handed to `sink` by reference until it answers false; `share` of them.
+pub fn push_rows<'a>(
     ctx: &'a Ctx<'a>,
     op: &'a Op,
     row: Row,
+    share: Share,
     sink: &mut dyn FnMut(&Row) -> Result<bool, QueryError>,
 ) -> Result<(), QueryError> {
     match op {
@@ -78,6 +91,7 @@ fn push_rows<'a>(
             ..
         } => Matcher::new(ctx, patterns, filter.as_ref(), *optional, new_slots, row)
             .existential_from(*exists_from)
+            .shared(share)
             .for_each_match(sink),
         Op::CountPerNode {
             source,
@@ -87,7 +101,7 @@ fn push_rows<'a>(
             count,
         } => {
             let mut row = row;
-            for found in PerNodeCounts::new(ctx, source, labels, expand) {
+            for found in PerNodeCounts::new(ctx, source, labels, expand, share) {
                 let (n, c) = found?;
                 row[*node] = Value::Node(n);
                 row[*count] = Value::Int(c);
@@ -114,6 +128,7 @@ fn fused_aggregate<'a>(
     agg: &'a Op,
     input: RowIter<'a>,
     source_count: &'a Cell<u64>,
+    share: Share,
 ) -> RowIter<'a> {
     let Op::Aggregate {
         keys,
@@ -121,12 +136,12 @@ fn fused_aggregate<'a>(
         items,
     } = agg
     else {
-        return one(ctx, agg, one(ctx, source, input));
+        return one(ctx, agg, one(ctx, source, input, share), Share::ALL);
     };
     lazy(move || {
         let mut grouping = Grouping::new(ctx, keys, aggregates, items);
         for row in input {
-            push_rows(ctx, source, row?, &mut |r| {
+            push_rows(ctx, source, row?, share, &mut |r| {
                 source_count.set(source_count.get() + 1);
                 grouping.add(r)?;
                 Ok(true)
@@ -136,7 +151,7 @@ fn fused_aggregate<'a>(
     })
 }
 
-fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
+fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share) -> RowIter<'a> {
     match op {
         Op::Match {
             patterns,
@@ -149,7 +164,8 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
             match row {
                 Ok(row) => Box::new(
                     Matcher::new(ctx, patterns, filter.as_ref(), *optional, new_slots, row)
-                        .existential_from(*exists_from),
+                        .existential_from(*exists_from)
+                        .shared(share),
                 ),
                 Err(e) => Box::new(std::iter::once(Err(e))),
             }
@@ -162,7 +178,18 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>) -> RowIter<'a> {
             count,
         } => Box::new(input.flat_map(move |row| -> RowIter<'a> {
             match row {
-                Ok(row) => count_per_node(ctx, source, *node, labels, expand, *count, row),
+                Ok(row) => {
+                    let (node, count) = (*node, *count);
+                    Box::new(PerNodeCounts::new(ctx, source, labels, expand, share).map(
+                        move |found| {
+                            let (n, c) = found?;
+                            let mut out = row.clone();
+                            out[node] = Value::Node(n);
+                            out[count] = Value::Int(c);
+                            Ok(out)
+                        },
+                    ))
+                }
                 Err(e) => Box::new(std::iter::once(Err(e))),
             }
         })),
@@ -263,7 +290,7 @@ where
 }
 
 /// The value of `SKIP` or `LIMIT`: a non-negative integer.
-fn count_arg(ctx: &Ctx<'_>, e: &Expr, clause: &str) -> Result<usize, QueryError> {
+pub fn count_arg(ctx: &Ctx<'_>, e: &Expr, clause: &str) -> Result<usize, QueryError> {
     let v = ctx.eval(e, &Vec::new())?;
     match v {
         Value::Int(n) if n >= 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
@@ -280,11 +307,19 @@ fn count_arg(ctx: &Ctx<'_>, e: &Expr, clause: &str) -> Result<usize, QueryError>
     }
 }
 
+/// The groups one share of a split pipeline made (see `Grouping::absorb`).
+pub struct PartialGroups {
+    hashes: Vec<u64>,
+    group_keys: Vec<Value>,
+    accumulators: Vec<Accumulator>,
+    kept: usize,
+}
+
 /// The state of an `Op::Aggregate`: its groups so far, fed one row at a
 /// time by reference. A group is a number, its index in `groups`; its key
 /// values and accumulators sit in flat lists, so that a new group costs no
 /// allocation of its own beyond its key.
-struct Grouping<'a> {
+pub struct Grouping<'a> {
     ctx: &'a Ctx<'a>,
     keys: &'a [(Expr, usize)],
     aggregates: &'a [AggregateCall],
@@ -355,7 +390,8 @@ impl NodeGroups {
 }
 
 impl<'a> Grouping<'a> {
-    fn new(
+    /// The grouping of `Op::Aggregate { keys, aggregates, items }`.
+    pub fn new(
         ctx: &'a Ctx<'a>,
         keys: &'a [(Expr, usize)],
         aggregates: &'a [AggregateCall],
@@ -436,11 +472,7 @@ impl<'a> Grouping<'a> {
             .guard
             .charge(self.keys.len() + self.aggregates.len())?;
         let group = self.hashes.len();
-        let number = u32::try_from(group).map_err(|_| QueryError {
-            code: ErrorCode::Unsupported,
-            span: Span::default(),
-            message: format!("an aggregation makes more than {} groups", u32::MAX),
-        })?;
+        let number = self.group_number()?;
         self.push_accumulators(row)?;
         self.group_keys.append(&mut self.key_values);
         self.hashes.push(hash);
@@ -450,8 +482,79 @@ impl<'a> Grouping<'a> {
         Ok(group)
     }
 
+    /// The groups so far, to be absorbed by another grouping of the same
+    /// operator.
+    pub fn into_partial(self) -> PartialGroups {
+        PartialGroups {
+            hashes: self.hashes,
+            group_keys: self.group_keys,
+            accumulators: self.accumulators,
+            kept: self.kept,
+        }
+    }
+
+    /// Adds the groups of `later`, made from the rows after this
+    /// grouping's: a group both have merges its accumulators, and the new
+    /// ones follow in their order, as if one grouping had seen all rows.
+    pub fn absorb(&mut self, later: PartialGroups) -> Result<(), QueryError> {
+        self.kept += later.kept;
+        let key_count = self.keys.len();
+        let mut keys = later.group_keys.into_iter();
+        let mut accumulators = later.accumulators.into_iter();
+        for hash in later.hashes {
+            self.ctx.guard.tick()?;
+            self.key_values.clear();
+            self.key_values.extend(keys.by_ref().take(key_count));
+            let found = if key_count == 0 {
+                (!self.hashes.is_empty()).then_some(0)
+            } else {
+                let (group_keys, key_values) = (&self.group_keys, &self.key_values);
+                self.groups
+                    .find(hash, |&g| {
+                        let start = g as usize * key_count;
+                        group_keys[start..start + key_count]
+                            .iter()
+                            .zip(key_values)
+                            .all(|(a, b)| a.key_ref() == b.key_ref())
+                    })
+                    .map(|&g| g as usize)
+            };
+            let per_group = self.aggregates.len();
+            match found {
+                Some(g) => {
+                    for (mine, theirs) in self.accumulators[g * per_group..(g + 1) * per_group]
+                        .iter_mut()
+                        .zip(accumulators.by_ref().take(per_group))
+                    {
+                        mine.merge(theirs)?;
+                    }
+                }
+                None => {
+                    let number = self.group_number()?;
+                    self.accumulators
+                        .extend(accumulators.by_ref().take(per_group));
+                    self.group_keys.append(&mut self.key_values);
+                    self.hashes.push(hash);
+                    let hashes = &self.hashes;
+                    self.groups
+                        .insert_unique(hash, number, |&g| hashes[g as usize]);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The number the next new group gets.
+    fn group_number(&self) -> Result<u32, QueryError> {
+        u32::try_from(self.hashes.len()).map_err(|_| QueryError {
+            code: ErrorCode::Unsupported,
+            span: Span::default(),
+            message: format!("an aggregation makes more than {} groups", u32::MAX),
+        })
+    }
+
     /// Adds one input row to its group.
-    fn add(&mut self, row: &Row) -> Result<(), QueryError> {
+    pub fn add(&mut self, row: &Row) -> Result<(), QueryError> {
         let ctx = self.ctx;
         ctx.guard.tick()?;
         let node = match self.known_group(row) {
@@ -520,7 +623,7 @@ impl<'a> Grouping<'a> {
 
     /// The groups' rows, each with its key values, its aggregates' results
     /// and the projections that follow them.
-    fn finish(mut self) -> Result<Vec<Row>, QueryError> {
+    pub fn finish(mut self) -> Result<Vec<Row>, QueryError> {
         let ctx = self.ctx;
         ctx.guard.release(self.kept);
         // Aggregating nothing without grouping keys still makes one row
@@ -605,7 +708,7 @@ fn sort_checked<T>(
 }
 
 /// Merges two sorted runs, the left one first among equals.
-fn merge_checked<T>(
+pub fn merge_checked<T>(
     ctx: &Ctx<'_>,
     left: Vec<T>,
     right: Vec<T>,
@@ -664,7 +767,9 @@ impl SortKey {
     }
 }
 
-fn sort<'a>(
+/// The rows of `Op::Sort`: every row in order, or with `top` the best so
+/// many.
+pub fn sort<'a>(
     ctx: &'a Ctx<'a>,
     input: RowIter<'a>,
     keys: &'a [(Expr, bool)],
@@ -676,9 +781,10 @@ fn sort<'a>(
     }
 }
 
-/// The best `top` rows by `keys`, in order: the buffer keeps at most about
-/// twice the rows asked for, and whenever it fills only its best `top`
-/// survive (O(n log k) time and O(k) memory).
+/// The best `top` rows by `keys`, in order, the earlier row first among
+/// equals (as a stable sort would have them): the buffer keeps at most
+/// about twice the rows asked for, and whenever it fills only its best
+/// `top` survive (O(n log k) time and O(k) memory).
 fn top_k<'a>(
     ctx: &'a Ctx<'a>,
     input: RowIter<'a>,
@@ -695,8 +801,10 @@ fn top_k<'a>(
         }
         Ordering::Equal
     };
-    let cmp = |a: &(Vec<SortKey>, Row), b: &(Vec<SortKey>, Row)| order(&a.0, &b.0);
-    let keep = |rows: &mut Vec<(Vec<SortKey>, Row)>, k: usize| {
+    // Each row with its position in the input, which breaks ties.
+    type Entry = (Vec<SortKey>, usize, Row);
+    let cmp = |a: &Entry, b: &Entry| order(&a.0, &b.0).then(a.1.cmp(&b.1));
+    let keep = |rows: &mut Vec<Entry>, k: usize| {
         if k == 0 {
             rows.clear();
         } else if k < rows.len() {
@@ -704,33 +812,35 @@ fn top_k<'a>(
             rows.truncate(k);
         }
     };
-    let mut rows: Vec<(Vec<SortKey>, Row)> = Vec::new();
+    let mut rows: Vec<Entry> = Vec::new();
     let mut held = 0usize;
     // Once the rows were cut to `top`, the last of them is the worst kept:
-    // a row that sorts after it cannot make the cut (pushes after the cut
-    // leave it in place).
+    // a row that does not sort before it cannot make the cut (it comes
+    // later than the kept rows, so it loses ties; pushes after the cut
+    // leave the worst in place).
     let mut trimmed = false;
     let mut k = Vec::with_capacity(keys.len());
-    for row in input {
+    for (position, row) in input.enumerate() {
         let row = row?;
         ctx.guard.tick()?;
         k.clear();
         for (e, _) in keys {
             k.push(SortKey::new(ctx.eval(e, &row)?));
         }
-        if trimmed && top > 0 && order(&k, &rows[top - 1].0) == Ordering::Greater {
+        if trimmed && top > 0 && order(&k, &rows[top - 1].0) != Ordering::Less {
             continue;
         }
         let size = row.len() + k.len();
         rows.push((
             std::mem::replace(&mut k, Vec::with_capacity(keys.len())),
+            position,
             row,
         ));
         if rows.len() >= top.saturating_mul(2).max(1024) {
             keep(&mut rows, top);
             trimmed = rows.len() == top;
             ctx.guard.release(held);
-            held = rows.iter().map(|(k, r)| k.len() + r.len()).sum();
+            held = rows.iter().map(|(k, _, r)| k.len() + r.len()).sum();
             ctx.guard.charge(held)?;
         } else {
             held += size;
@@ -741,7 +851,7 @@ fn top_k<'a>(
     ctx.guard.release(held);
     ctx.guard.check()?;
     let rows = sort_checked(ctx, rows, cmp)?;
-    Ok(rows.into_iter().map(|(_, r)| r).collect())
+    Ok(rows.into_iter().map(|(_, _, r)| r).collect())
 }
 
 /// What the sort of all rows moves around: the row's position, and the
@@ -878,28 +988,6 @@ fn string_prefix(s: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-/// The rows of `Op::CountPerNode` extending `row`: each node of `source`
-/// with its labels and at least one matching relationship, with the count.
-fn count_per_node<'a>(
-    ctx: &'a Ctx<'a>,
-    source: &'a NodeSource,
-    node: Slot,
-    labels: &'a [Arc<str>],
-    x: &'a Expand,
-    count: Slot,
-    row: Row,
-) -> RowIter<'a> {
-    Box::new(
-        PerNodeCounts::new(ctx, source, labels, x).map(move |found| {
-            let (n, c) = found?;
-            let mut out = row.clone();
-            out[node] = Value::Node(n);
-            out[count] = Value::Int(c);
-            Ok(out)
-        }),
-    )
-}
-
 /// The nodes of an `Op::CountPerNode` with their counts: each node of the
 /// source with its labels and at least one matching relationship.
 struct PerNodeCounts<'a> {
@@ -924,6 +1012,7 @@ impl<'a> PerNodeCounts<'a> {
         source: &'a NodeSource,
         labels: &'a [Arc<str>],
         x: &'a Expand,
+        share: Share,
     ) -> PerNodeCounts<'a> {
         let g = ctx.graph;
         let tests = |labels: &[Arc<str>]| -> Option<Vec<LabelTest>> {
@@ -941,8 +1030,18 @@ impl<'a> PerNodeCounts<'a> {
         let (nodes, node_tests, to_tests, ty): (Box<dyn Iterator<Item = NodeId> + 'a>, _, _, _) =
             match (tests(labels), tests(&x.to_filter.labels), ty) {
                 (Some(n), Some(t), Some(ty)) => {
+                    // A share takes a range of ids: the nodes are in id order.
                     let nodes: Box<dyn Iterator<Item = NodeId> + 'a> = match source {
+                        NodeSource::Label(l) if share.is_split() => {
+                            let ids = share.id_range(g.label_id_bound(l));
+                            Box::new(g.nodes_with_label_in(l, ids))
+                        }
                         NodeSource::Label(l) => Box::new(g.nodes_with_label(l)),
+                        _ if share.is_split() => {
+                            let ids =
+                                share.id_range(u32::try_from(g.node_bound()).unwrap_or(u32::MAX));
+                            Box::new(g.node_ids().filter(move |n| ids.contains(&n.0)))
+                        }
                         _ => Box::new(g.node_ids()),
                     };
                     (nodes, n, t, ty)

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::{Ctx, Row};
+use super::{Ctx, Row, Share};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -35,6 +35,31 @@ enum Candidates {
 }
 
 impl Candidates {
+    /// How many candidates there are.
+    fn count(&self) -> usize {
+        match self {
+            Candidates::Nodes(v) => v.len(),
+            Candidates::Edges(v) => v.len(),
+            Candidates::Chains(v) => v.len(),
+            Candidates::Paths(v) => v.len(),
+        }
+    }
+
+    /// Keeps the candidates in `range` only.
+    fn keep(&mut self, range: std::ops::Range<usize>) {
+        fn cut<T>(v: &mut Vec<T>, range: std::ops::Range<usize>) {
+            v.truncate(range.end);
+            v.drain(..range.start);
+        }
+        match self {
+            Candidates::Nodes(v) => cut(v, range),
+            Candidates::Edges(v) => *v = Rc::new(v[range].to_vec()),
+            Candidates::Chains(v) => cut(v, range),
+            Candidates::Paths(v) => cut(v, range),
+        }
+    }
+
+    /// How many values the candidates hold (charged to the memory budget).
     fn len(&self) -> usize {
         match self {
             Candidates::Nodes(v) => v.len(),
@@ -136,6 +161,21 @@ pub struct Matcher<'a> {
     /// The checks of expansions with constant property maps, by step.
     checks_cache: RefCell<HashMap<usize, Rc<Checks>, FastBuild>>,
     exists_from: Option<usize>,
+    /// The part of the search this matcher does.
+    share: Share,
+    split: Split,
+}
+
+/// Whether a shared matcher (see `Share`) has split its search yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// Every frame so far had one candidate at most.
+    Pending,
+    /// The first frame with more was cut to this matcher's range.
+    Done,
+    /// That frame could not be cut (its step only tests for existence):
+    /// the first part does the whole search, the others none of it.
+    Never,
 }
 
 impl<'a> Matcher<'a> {
@@ -166,7 +206,20 @@ impl<'a> Matcher<'a> {
             edge_cache: RefCell::new(HashMap::default()),
             checks_cache: RefCell::new(HashMap::default()),
             exists_from: None,
+            share: Share::ALL,
+            split: Split::Done,
         }
+    }
+
+    /// Makes the matcher do only `share` of the search.
+    pub fn shared(mut self, share: Share) -> Matcher<'a> {
+        self.share = share;
+        self.split = if share.is_split() {
+            Split::Pending
+        } else {
+            Split::Done
+        };
+        self
     }
 
     /// Makes the steps from `first` on stop at their first match (they
@@ -180,7 +233,23 @@ impl<'a> Matcher<'a> {
         let Some(step) = self.steps.get(self.stack.len()).copied() else {
             return Ok(());
         };
-        let frame = self.frame_for(step)?;
+        let mut frame = self.frame_for(step)?;
+        if self.split == Split::Pending && frame.candidates.count() > 1 {
+            // Every frame beneath has one candidate, so this frame is the
+            // only one of its step the search will ever make.
+            let depth = self.stack.len();
+            if self.exists_from.is_none_or(|first| depth < first) {
+                frame
+                    .candidates
+                    .keep(self.share.range(frame.candidates.count()));
+                self.split = Split::Done;
+            } else {
+                self.split = Split::Never;
+                if !self.share.is_first() {
+                    frame.candidates.keep(0..0);
+                }
+            }
+        }
         let n = frame.candidates.len();
         self.ctx.guard.charge(n)?;
         self.charged += n;
@@ -821,6 +890,9 @@ impl<'a> Matcher<'a> {
         if !self.started {
             self.started = true;
             if self.steps.is_empty() {
+                if !self.share.is_first() {
+                    return Ok(false);
+                }
                 self.bind_paths();
                 return self.accept();
             }
@@ -829,6 +901,10 @@ impl<'a> Matcher<'a> {
         while !self.stack.is_empty() {
             if self.advance()? {
                 if self.stack.len() == self.steps.len() {
+                    if self.split == Split::Pending && !self.share.is_first() {
+                        // A search that never branched belongs to the first part.
+                        continue;
+                    }
                     self.bind_paths();
                     if self.accept()? {
                         if let Some(first) = self.exists_from {

@@ -15,8 +15,8 @@ mod explain;
 mod optimize;
 mod pattern;
 
-use std::cell::OnceCell;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 pub use bind::plan_statement;
 pub use explain::render;
@@ -491,7 +491,7 @@ pub enum Quantifier {
 #[derive(Debug, Clone)]
 pub struct PropKey {
     name: Arc<str>,
-    sym: OnceCell<Sym>,
+    sym: OnceLock<Sym>,
 }
 
 impl PropKey {
@@ -499,7 +499,7 @@ impl PropKey {
     pub fn new(name: &str) -> PropKey {
         PropKey {
             name: Arc::from(name),
-            sym: OnceCell::new(),
+            sym: OnceLock::new(),
         }
     }
 

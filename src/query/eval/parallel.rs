@@ -1,0 +1,404 @@
+//! Runs the head of a read pipeline on several threads.
+//!
+//! A segment fed one row whose first operator is a pattern source (a
+//! non-optional `MATCH`, or `CountPerNode`) is cut into shares: the first
+//! step of the source with more than one candidate is split into
+//! contiguous ranges (`Share`). Threads take shares as they finish the last
+//! one, and run the source and the row-by-row operators after it (filters,
+//! projections, further matches) up to the first operator that needs all
+//! rows: a grouping, a sort, or the segment's end.
+//!
+//! Each share's result is kept apart and the results are merged in share
+//! order, so that the rows and their order are the ones one thread would
+//! make: groups are merged in the order they first appeared, sorted runs
+//! are merged with the earlier share first among equals, and plain rows
+//! are put one after the other. Only sums of floats can differ, in their
+//! last bits, as their terms are added in another grouping.
+//!
+//! Small graphs run on one thread (`Parallelism::min_graph_size`), as do
+//! segments with `SKIP` or `LIMIT` before any sort (they stop early when run
+//! on one thread) and groupings with DISTINCT aggregates other than
+//! `count`, `min` and `max`.
+
+use std::cell::Cell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use indexmap::IndexMap;
+
+use super::ops::{self, Grouping, PartialGroups};
+use super::{Ctx, Deleted, Guard, Row, Share};
+use crate::graph::Graph;
+use crate::query::aggregate::Accumulator;
+use crate::query::error::QueryError;
+use crate::query::plan::{Expr, Op};
+use crate::query::value::Value;
+
+/// How many shares each thread's worth of work is cut into: shares are
+/// taken as threads come free, so a share that turns out heavy (a hub
+/// among the candidates) leaves the others to the other threads.
+const SHARES_PER_THREAD: usize = 4;
+
+/// Stack of each worker thread, as for the statement's own thread: the
+/// evaluator recurses once per level of a nested expression.
+const WORKER_STACK: usize = 256 << 20;
+
+/// Where a segment's head ends, and what takes the head's rows.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cut<'p> {
+    /// The operators run on every thread: the source and the row-by-row
+    /// ones after it.
+    head: usize,
+    breaker: Breaker<'p>,
+}
+
+/// What the threads' rows go to.
+#[derive(Debug, Clone, Copy)]
+enum Breaker<'p> {
+    /// `Op::Aggregate`: each share groups its rows, and the groups are merged.
+    Aggregate(&'p Op),
+    /// `Op::Sort`: each share sorts its rows, and the runs are merged.
+    Sort {
+        keys: &'p [(Expr, bool)],
+        top: Option<&'p Expr>,
+    },
+    /// The rows are put one after the other.
+    Concat,
+}
+
+/// What one share made.
+enum Made {
+    Groups(PartialGroups),
+    /// Sorted rows, with their sort keys (`keys.len()` values a row).
+    Sorted(Vec<Row>, Vec<Value>),
+    Rows(Vec<Row>),
+}
+
+/// Where `ops`, a read-only segment, can be split over threads; `None`
+/// when it cannot.
+pub(super) fn cut(ops: &[Op]) -> Option<Cut<'_>> {
+    match ops.first()? {
+        Op::Match {
+            optional: false, ..
+        }
+        | Op::CountPerNode { .. } => {}
+        _ => return None,
+    }
+    let head = 1 + ops[1..]
+        .iter()
+        .take_while(|op| {
+            matches!(
+                op,
+                Op::Filter(_) | Op::Project { .. } | Op::Match { .. } | Op::Unwind { .. }
+            )
+        })
+        .count();
+    let breaker = match ops.get(head) {
+        Some(agg @ Op::Aggregate { aggregates, .. })
+            if aggregates
+                .iter()
+                .all(|c| Accumulator::mergeable(&c.name, c.distinct)) =>
+        {
+            Breaker::Aggregate(agg)
+        }
+        Some(Op::Sort { keys, top }) => Breaker::Sort {
+            keys,
+            top: top.as_ref(),
+        },
+        None | Some(Op::Distinct { .. }) => Breaker::Concat,
+        Some(_) => return None,
+    };
+    Some(Cut { head, breaker })
+}
+
+/// Whether a segment fed `inputs` rows is worth splitting on `graph`.
+pub(super) fn worth(graph: &Graph, guard: &Guard, inputs: usize) -> bool {
+    let p = guard.parallelism;
+    inputs == 1
+        && p.threads > 1
+        && graph.node_count().saturating_add(graph.edge_count()) >= p.min_graph_size
+}
+
+/// What `run` reads.
+pub(super) struct Segment<'a> {
+    /// The graph.
+    pub graph: &'a Graph,
+    /// The statement's parameters.
+    pub params: &'a IndexMap<String, Value>,
+    /// The statement's guard.
+    pub guard: &'a Guard,
+    /// What the statement deleted so far.
+    pub deleted: &'a Deleted,
+    /// Slots a row has.
+    pub width: usize,
+    /// The segment's operators.
+    pub ops: &'a [Op],
+    /// Rows each operator yielded (for `PROFILE`).
+    pub counts: &'a [Cell<u64>],
+}
+
+/// The rows of the segment `seg` fed `row`, its head run on several
+/// threads as `cut` says.
+pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>, QueryError> {
+    let threads = seg.guard.parallelism.threads.max(1);
+    let shares = threads * SHARES_PER_THREAD;
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Mutex<Vec<Option<Result<Made, QueryError>>>> =
+        Mutex::new((0..shares).map(|_| None).collect());
+    let head_counts: Mutex<Vec<u64>> = Mutex::new(vec![0; cut.head]);
+    // What every thread reads (the statement's guard and counters are the
+    // calling thread's own).
+    let (graph, params, deleted, width, head) = (
+        seg.graph,
+        seg.params,
+        seg.deleted,
+        seg.width,
+        &seg.ops[..cut.head],
+    );
+    let work = |guard: &Guard| {
+        let ctx = Ctx {
+            graph,
+            params,
+            guard,
+            deleted,
+            width,
+            keys: Default::default(),
+        };
+        let counts: Vec<Cell<u64>> = (0..cut.head).map(|_| Cell::new(0)).collect();
+        loop {
+            let share = next.fetch_add(1, Ordering::Relaxed);
+            if share >= shares || failed.load(Ordering::Relaxed) {
+                break;
+            }
+            let made = run_share(
+                &ctx,
+                head,
+                cut.breaker,
+                &row,
+                Share::new(share, shares),
+                &counts,
+            );
+            if made.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            lock(&results)[share] = Some(made);
+        }
+        for (total, c) in lock(&head_counts).iter_mut().zip(&counts) {
+            *total += c.get();
+        }
+    };
+    let helpers: Vec<Guard> = (1..threads).map(|_| seg.guard.share()).collect();
+    std::thread::scope(|scope| {
+        for guard in helpers {
+            let work = &work;
+            // A thread that cannot start leaves its shares to the others.
+            let _ = std::thread::Builder::new()
+                .name("newsgraph-share".into())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || work(&guard));
+        }
+        work(seg.guard);
+    });
+    for (cell, total) in seg.counts.iter().zip(lock(&head_counts).iter()) {
+        cell.set(cell.get() + total);
+    }
+
+    let mut made = Vec::with_capacity(shares);
+    let mut first_error = None;
+    for result in into_inner(results) {
+        match result {
+            Some(Ok(m)) => made.push(m),
+            Some(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            // Only after a share failed: the shares after it were not taken.
+            None => {}
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+
+    let ctx = Ctx {
+        graph: seg.graph,
+        params: seg.params,
+        guard: seg.guard,
+        deleted: seg.deleted,
+        width: seg.width,
+        keys: Default::default(),
+    };
+    let merged = merge(&ctx, cut.breaker, made)?;
+    let rest_from = match cut.breaker {
+        Breaker::Concat => cut.head,
+        _ => {
+            if let Some(cell) = seg.counts.get(cut.head) {
+                cell.set(cell.get() + merged.len() as u64);
+            }
+            cut.head + 1
+        }
+    };
+    let rest = &seg.ops[rest_from..];
+    let iter = ops::build(
+        &ctx,
+        rest,
+        Box::new(merged.into_iter().map(Ok)),
+        &seg.counts[rest_from..],
+    );
+    let mut out = Vec::new();
+    for row in iter {
+        let row = row?;
+        seg.guard.charge(row.len())?;
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// What the share `share` of the head `head` makes from `row`.
+fn run_share<'a>(
+    ctx: &'a Ctx<'a>,
+    head: &'a [Op],
+    breaker: Breaker<'a>,
+    row: &Row,
+    share: Share,
+    counts: &'a [Cell<u64>],
+) -> Result<Made, QueryError> {
+    let rows = || {
+        ops::build_shared(
+            ctx,
+            head,
+            Box::new(std::iter::once(Ok(row.clone()))),
+            counts,
+            share,
+        )
+    };
+    match breaker {
+        Breaker::Aggregate(Op::Aggregate {
+            keys,
+            aggregates,
+            items,
+        }) => {
+            let mut grouping = Grouping::new(ctx, keys, aggregates, items);
+            if let [source] = head
+                && ops::pushes_rows(source)
+            {
+                ops::push_rows(ctx, source, row.clone(), share, &mut |r| {
+                    counts[0].set(counts[0].get() + 1);
+                    grouping.add(r)?;
+                    Ok(true)
+                })?;
+            } else {
+                for r in rows() {
+                    grouping.add(&r?)?;
+                }
+            }
+            Ok(Made::Groups(grouping.into_partial()))
+        }
+        Breaker::Aggregate(_) | Breaker::Concat => rows()
+            .collect::<Result<Vec<Row>, QueryError>>()
+            .map(Made::Rows),
+        Breaker::Sort { keys, top } => {
+            let sorted = ops::sort(ctx, rows(), keys, top)?;
+            let mut values = Vec::with_capacity(sorted.len() * keys.len());
+            for r in &sorted {
+                for (e, _) in keys {
+                    values.push(ctx.eval(e, r)?);
+                }
+            }
+            Ok(Made::Sorted(sorted, values))
+        }
+    }
+}
+
+/// The shares' results, in share order, as the breaker's rows.
+fn merge<'a>(
+    ctx: &'a Ctx<'a>,
+    breaker: Breaker<'a>,
+    made: Vec<Made>,
+) -> Result<Vec<Row>, QueryError> {
+    match breaker {
+        Breaker::Aggregate(Op::Aggregate {
+            keys,
+            aggregates,
+            items,
+        }) => {
+            let mut grouping = Grouping::new(ctx, keys, aggregates, items);
+            for m in made {
+                if let Made::Groups(groups) = m {
+                    grouping.absorb(groups)?;
+                }
+            }
+            grouping.finish()
+        }
+        Breaker::Sort { keys, top } => {
+            let width = keys.len();
+            let mut runs: Vec<Vec<(Row, Vec<Value>)>> = made
+                .into_iter()
+                .filter_map(|m| match m {
+                    Made::Sorted(rows, values) => Some(
+                        rows.into_iter()
+                            .zip(chunks(values, width))
+                            .collect::<Vec<_>>(),
+                    ),
+                    _ => None,
+                })
+                .collect();
+            let cmp = |a: &(Row, Vec<Value>), b: &(Row, Vec<Value>)| {
+                for ((x, y), (_, desc)) in a.1.iter().zip(&b.1).zip(keys) {
+                    let o = x.order(y);
+                    let o = if *desc { o.reverse() } else { o };
+                    if o != std::cmp::Ordering::Equal {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            };
+            while runs.len() > 1 {
+                let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
+                let mut pairs = runs.into_iter();
+                while let Some(left) = pairs.next() {
+                    match pairs.next() {
+                        Some(right) => merged.push(ops::merge_checked(ctx, left, right, &cmp)?),
+                        None => merged.push(left),
+                    }
+                }
+                runs = merged;
+            }
+            let mut rows: Vec<Row> = runs
+                .pop()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect();
+            if let Some(e) = top {
+                rows.truncate(ops::count_arg(ctx, e, "LIMIT")?);
+            }
+            Ok(rows)
+        }
+        Breaker::Aggregate(_) | Breaker::Concat => Ok(made
+            .into_iter()
+            .flat_map(|m| match m {
+                Made::Rows(rows) => rows,
+                _ => Vec::new(),
+            })
+            .collect()),
+    }
+}
+
+/// `values` cut into vectors of `width` (a vector of none each when
+/// `width` is 0).
+fn chunks(values: Vec<Value>, width: usize) -> impl Iterator<Item = Vec<Value>> {
+    let mut values = values.into_iter();
+    std::iter::repeat_with(move || values.by_ref().take(width).collect())
+}
+
+/// The mutex's value, even after a thread panicked holding it (the panic
+/// is passed on when the scope ends).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn into_inner<T>(m: Mutex<T>) -> T {
+    m.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

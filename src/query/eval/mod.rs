@@ -217,19 +217,38 @@ impl Guard {
 /// ranges of the candidates of its first step with more than one (see
 /// `parallel`). Together the parts yield the source's rows once each, and
 /// in order when their rows are put one after the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Share {
+#[derive(Debug, Clone, Copy)]
+pub struct Share<'m> {
     part: usize,
     parts: usize,
+    /// The candidates of the frame the search splits at, once a part has
+    /// made them: the other parts take their ranges from it.
+    memo: Option<&'m SplitMemo>,
 }
 
-impl Share {
-    /// All of the work.
-    pub const ALL: Share = Share { part: 0, parts: 1 };
+/// The candidates of the frame where a split search branches first, by
+/// the depth of that frame: the same for every part.
+#[derive(Debug, Default)]
+pub struct SplitMemo(std::sync::OnceLock<(usize, pattern::AllCandidates)>);
 
-    /// The `part`th of `parts` (`part < parts`).
-    fn new(part: usize, parts: usize) -> Share {
-        Share { part, parts }
+impl Share<'_> {
+    /// All of the work.
+    pub const ALL: Share<'static> = Share {
+        part: 0,
+        parts: 1,
+        memo: None,
+    };
+}
+
+impl<'m> Share<'m> {
+    /// The `part`th of `parts` (`part < parts`), sharing `memo` with the
+    /// other parts.
+    fn new(part: usize, parts: usize, memo: &'m SplitMemo) -> Share<'m> {
+        Share {
+            part,
+            parts,
+            memo: Some(memo),
+        }
     }
 
     /// Whether the work is split at all.

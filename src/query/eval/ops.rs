@@ -40,7 +40,7 @@ pub fn build_shared<'a>(
     ops: &'a [Op],
     input: RowIter<'a>,
     counts: &'a [Cell<u64>],
-    share: Share,
+    share: Share<'a>,
 ) -> RowIter<'a> {
     let counted = |iter: RowIter<'a>, count: &'a Cell<u64>| -> RowIter<'a> {
         Box::new(iter.inspect(move |r| {
@@ -78,7 +78,7 @@ pub fn push_rows<'a>(
     ctx: &'a Ctx<'a>,
     op: &'a Op,
     row: Row,
-    share: Share,
+    share: Share<'a>,
     sink: &mut dyn FnMut(&Row) -> Result<bool, QueryError>,
 ) -> Result<(), QueryError> {
     match op {
@@ -128,7 +128,7 @@ fn fused_aggregate<'a>(
     agg: &'a Op,
     input: RowIter<'a>,
     source_count: &'a Cell<u64>,
-    share: Share,
+    share: Share<'a>,
 ) -> RowIter<'a> {
     let Op::Aggregate {
         keys,
@@ -151,7 +151,7 @@ fn fused_aggregate<'a>(
     })
 }
 
-fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share) -> RowIter<'a> {
+fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -> RowIter<'a> {
     match op {
         Op::Match {
             patterns,
@@ -1012,7 +1012,7 @@ impl<'a> PerNodeCounts<'a> {
         source: &'a NodeSource,
         labels: &'a [Arc<str>],
         x: &'a Expand,
-        share: Share,
+        share: Share<'a>,
     ) -> PerNodeCounts<'a> {
         let g = ctx.graph;
         let tests = |labels: &[Arc<str>]| -> Option<Vec<LabelTest>> {

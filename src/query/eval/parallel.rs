@@ -23,11 +23,12 @@
 use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 
 use super::ops::{self, Grouping, PartialGroups};
-use super::{Ctx, Deleted, Guard, Row, Share};
+use super::{Ctx, Deleted, Guard, Row, Share, SplitMemo};
 use crate::graph::Graph;
 use crate::query::aggregate::Accumulator;
 use crate::query::error::QueryError;
@@ -37,7 +38,13 @@ use crate::query::value::Value;
 /// How many shares each thread's worth of work is cut into: shares are
 /// taken as threads come free, so a share that turns out heavy (a hub
 /// among the candidates) leaves the others to the other threads.
-const SHARES_PER_THREAD: usize = 4;
+const SHARES_PER_THREAD: usize = 8;
+
+/// The other threads start only when the calling thread's shares took
+/// this long: a new thread costs a few milliseconds before it does its
+/// first share (waking a core, its first memory), more than a short
+/// statement takes on one thread.
+const START_HELPERS_AFTER: Duration = Duration::from_millis(5);
 
 /// Stack of each worker thread, as for the statement's own thread: the
 /// evaluator recurses once per level of a nested expression.
@@ -143,6 +150,7 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
     let threads = seg.guard.parallelism.threads.max(1);
     let shares = threads * SHARES_PER_THREAD;
     let next = AtomicUsize::new(0);
+    let memo = SplitMemo::default();
     let failed = AtomicBool::new(false);
     let results: Mutex<Vec<Option<Result<Made, QueryError>>>> =
         Mutex::new((0..shares).map(|_| None).collect());
@@ -156,7 +164,8 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
         seg.width,
         &seg.ops[..cut.head],
     );
-    let work = |guard: &Guard| {
+    // `before_share` runs before each share is taken.
+    let work = |guard: &Guard, before_share: &mut dyn FnMut()| {
         let ctx = Ctx {
             graph,
             params,
@@ -167,6 +176,7 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
         };
         let counts: Vec<Cell<u64>> = (0..cut.head).map(|_| Cell::new(0)).collect();
         loop {
+            before_share();
             let share = next.fetch_add(1, Ordering::Relaxed);
             if share >= shares || failed.load(Ordering::Relaxed) {
                 break;
@@ -176,7 +186,7 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
                 head,
                 cut.breaker,
                 &row,
-                Share::new(share, shares),
+                Share::new(share, shares, &memo),
                 &counts,
             );
             if made.is_err() {
@@ -188,17 +198,26 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
             *total += c.get();
         }
     };
-    let helpers: Vec<Guard> = (1..threads).map(|_| seg.guard.share()).collect();
+    let mut helpers: Vec<Guard> = (1..threads).map(|_| seg.guard.share()).collect();
+    let started = Instant::now();
     std::thread::scope(|scope| {
-        for guard in helpers {
-            let work = &work;
-            // A thread that cannot start leaves its shares to the others.
-            let _ = std::thread::Builder::new()
-                .name("newsgraph-share".into())
-                .stack_size(WORKER_STACK)
-                .spawn_scoped(scope, move || work(&guard));
-        }
-        work(seg.guard);
+        let mut start_helpers = || {
+            if helpers.is_empty()
+                || started.elapsed() < START_HELPERS_AFTER
+                || next.load(Ordering::Relaxed) >= shares
+            {
+                return;
+            }
+            for guard in helpers.drain(..) {
+                let work = &work;
+                // A thread that cannot start leaves its shares to the others.
+                let _ = std::thread::Builder::new()
+                    .name("newsgraph-share".into())
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, move || work(&guard, &mut || {}));
+            }
+        };
+        work(seg.guard, &mut start_helpers);
     });
     for (cell, total) in seg.counts.iter().zip(lock(&head_counts).iter()) {
         cell.set(cell.get() + total);

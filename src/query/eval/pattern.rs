@@ -34,7 +34,47 @@ enum Candidates {
     Paths(Vec<Vec<EdgeId>>),
 }
 
+/// A frame's candidates, as threads can share them (see `SplitMemo`).
+#[derive(Debug)]
+pub enum AllCandidates {
+    Nodes(Vec<NodeId>),
+    Edges(Vec<(EdgeId, NodeId)>),
+    Chains(Vec<(Vec<EdgeId>, NodeId)>),
+    Paths(Vec<Vec<EdgeId>>),
+}
+
+impl AllCandidates {
+    /// The candidates in `range`, for a frame.
+    fn range(&self, range: std::ops::Range<usize>) -> Candidates {
+        match self {
+            AllCandidates::Nodes(v) => Candidates::Nodes(v[range].to_vec()),
+            AllCandidates::Edges(v) => Candidates::Edges(Rc::new(v[range].to_vec())),
+            AllCandidates::Chains(v) => Candidates::Chains(v[range].to_vec()),
+            AllCandidates::Paths(v) => Candidates::Paths(v[range].to_vec()),
+        }
+    }
+
+    fn count(&self) -> usize {
+        match self {
+            AllCandidates::Nodes(v) => v.len(),
+            AllCandidates::Edges(v) => v.len(),
+            AllCandidates::Chains(v) => v.len(),
+            AllCandidates::Paths(v) => v.len(),
+        }
+    }
+}
+
 impl Candidates {
+    /// A copy of the candidates that threads can share.
+    fn to_all(&self) -> AllCandidates {
+        match self {
+            Candidates::Nodes(v) => AllCandidates::Nodes(v.clone()),
+            Candidates::Edges(v) => AllCandidates::Edges(v.to_vec()),
+            Candidates::Chains(v) => AllCandidates::Chains(v.clone()),
+            Candidates::Paths(v) => AllCandidates::Paths(v.clone()),
+        }
+    }
+
     /// How many candidates there are.
     fn count(&self) -> usize {
         match self {
@@ -162,7 +202,7 @@ pub struct Matcher<'a> {
     checks_cache: RefCell<HashMap<usize, Rc<Checks>, FastBuild>>,
     exists_from: Option<usize>,
     /// The part of the search this matcher does.
-    share: Share,
+    share: Share<'a>,
     split: Split,
 }
 
@@ -212,7 +252,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// Makes the matcher do only `share` of the search.
-    pub fn shared(mut self, share: Share) -> Matcher<'a> {
+    pub fn shared(mut self, share: Share<'a>) -> Matcher<'a> {
         self.share = share;
         self.split = if share.is_split() {
             Split::Pending
@@ -233,12 +273,24 @@ impl<'a> Matcher<'a> {
         let Some(step) = self.steps.get(self.stack.len()).copied() else {
             return Ok(());
         };
-        let mut frame = self.frame_for(step)?;
-        if self.split == Split::Pending && frame.candidates.count() > 1 {
+        let depth = self.stack.len();
+        // Another part made this frame's candidates already: take this
+        // part's range of them.
+        let made = match (self.split, self.share.memo.and_then(|m| m.0.get())) {
+            (Split::Pending, Some((d, all))) if *d == depth => Some(all),
+            _ => None,
+        };
+        let mut frame = self.frame_for(step, made.map(|all| (all, self.share)))?;
+        if made.is_some() {
+            self.split = Split::Done;
+        } else if self.split == Split::Pending && frame.candidates.count() > 1 {
             // Every frame beneath has one candidate, so this frame is the
             // only one of its step the search will ever make.
-            let depth = self.stack.len();
             if self.exists_from.is_none_or(|first| depth < first) {
+                if let Some(memo) = self.share.memo {
+                    // A part that made them at the same time keeps its own.
+                    let _ = memo.0.set((depth, frame.candidates.to_all()));
+                }
                 frame
                     .candidates
                     .keep(self.share.range(frame.candidates.count()));
@@ -272,8 +324,15 @@ impl<'a> Matcher<'a> {
             .collect()
     }
 
-    fn frame_for(&self, step: &Step) -> Result<Frame, QueryError> {
+    /// The frame of `step` over the current row; with `made`, its
+    /// candidates are the share's range of those another part made.
+    fn frame_for(
+        &self,
+        step: &Step,
+        made: Option<(&AllCandidates, Share<'_>)>,
+    ) -> Result<Frame, QueryError> {
         let g = self.ctx.graph;
+        let made = made.map(|(all, share)| all.range(share.range(all.count())));
         match step {
             Step::Node {
                 slot,
@@ -282,10 +341,12 @@ impl<'a> Matcher<'a> {
                 ..
             } => {
                 let props = self.eval_props(&filter.props)?;
-                let candidates = if props.iter().any(|v| matches!(v, Value::Null)) {
-                    Vec::new()
+                let candidates = if let Some(made) = made {
+                    made
+                } else if props.iter().any(|v| matches!(v, Value::Null)) {
+                    Candidates::Nodes(Vec::new())
                 } else {
-                    match source {
+                    Candidates::Nodes(match source {
                         NodeSource::Bound => match &self.row[*slot] {
                             Value::Node(id) if g.node(*id).is_some() => vec![*id],
                             _ => Vec::new(),
@@ -299,10 +360,10 @@ impl<'a> Matcher<'a> {
                             .nodes_with_name_prefix(p)
                             .unwrap_or_else(|| g.node_ids().collect()),
                         NodeSource::All => g.node_ids().collect(),
-                    }
+                    })
                 };
                 Ok(Frame {
-                    candidates: Candidates::Nodes(candidates),
+                    candidates,
                     pos: 0,
                     checks: Rc::new(Checks {
                         props,
@@ -338,6 +399,7 @@ impl<'a> Matcher<'a> {
                     _ => None,
                 };
                 let candidates = match (from, x.range) {
+                    _ if made.is_some() => made.unwrap_or(Candidates::Nodes(Vec::new())),
                     (None, Some(_)) => Candidates::Chains(Vec::new()),
                     (None, None) => Candidates::Edges(Rc::new(Vec::new())),
                     (Some(from), None) => Candidates::Edges(self.cached_edges(from, x, target)),
@@ -354,14 +416,15 @@ impl<'a> Matcher<'a> {
             Step::Shortest(s) => {
                 let props = self.eval_props(&s.rel_props)?;
                 let rel_keys = Keys::new(g, &[], &s.rel_props);
-                let paths = match (&self.row[s.from], &self.row[s.to]) {
-                    (Value::Node(a), Value::Node(b)) => {
-                        self.shortest(*a, *b, s, &rel_keys, &props)?
+                let candidates = match (made, &self.row[s.from], &self.row[s.to]) {
+                    (Some(made), _, _) => made,
+                    (None, Value::Node(a), Value::Node(b)) => {
+                        Candidates::Paths(self.shortest(*a, *b, s, &rel_keys, &props)?)
                     }
-                    _ => Vec::new(),
+                    _ => Candidates::Paths(Vec::new()),
                 };
                 Ok(Frame {
-                    candidates: Candidates::Paths(paths),
+                    candidates,
                     pos: 0,
                     checks: Rc::new(Checks {
                         props,

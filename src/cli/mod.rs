@@ -107,8 +107,8 @@ pub struct QueryArgs {
     /// A query parameter, `name=JSON` (repeatable), read as `$name`.
     #[arg(long = "param", value_name = "NAME=JSON")]
     pub params: Vec<String>,
-    /// How many threads a statement may use on a large graph (default:
-    /// one per core, at most 8).
+    /// How many threads a statement may use on a graph of 50,000 nodes and
+    /// relationships or more (default 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// The query; without it, statements are read from standard input.

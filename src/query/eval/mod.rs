@@ -81,6 +81,11 @@ pub struct Parallelism {
     /// Graphs with fewer nodes and relationships than this run on one
     /// thread: starting threads costs more than it saves there.
     pub min_graph_size: usize,
+    /// The other threads start once the calling thread has worked this
+    /// long on a statement's shares: a new thread costs a few milliseconds
+    /// before it does its first share (a core to wake, its first memory),
+    /// more than a short statement takes on one thread.
+    pub helpers_after: std::time::Duration,
 }
 
 impl Parallelism {
@@ -88,19 +93,27 @@ impl Parallelism {
     pub const SEQUENTIAL: Parallelism = Parallelism {
         threads: 1,
         min_graph_size: usize::MAX,
+        helpers_after: std::time::Duration::ZERO,
     };
 
-    /// Graph size from which statements run on several threads by default.
+    /// Graph size from which statements run on several threads, when
+    /// they may.
     pub const DEFAULT_MIN_GRAPH_SIZE: usize = 50_000;
+
+    /// How long the calling thread works alone before starting helpers.
+    pub const DEFAULT_HELPERS_AFTER: std::time::Duration = std::time::Duration::from_millis(1);
 }
 
 impl Default for Parallelism {
-    /// As many threads as the machine has cores (at most 8), for graphs of
-    /// [`Parallelism::DEFAULT_MIN_GRAPH_SIZE`] nodes and relationships or more.
+    /// One thread. Several threads give the same rows but, on the two-core
+    /// machine the benchmarks run on, no steady gain yet: a helper thread
+    /// takes milliseconds to do its first share, and the merge runs on
+    /// one thread.
     fn default() -> Parallelism {
         Parallelism {
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            threads: 1,
             min_graph_size: Parallelism::DEFAULT_MIN_GRAPH_SIZE,
+            helpers_after: Parallelism::DEFAULT_HELPERS_AFTER,
         }
     }
 }

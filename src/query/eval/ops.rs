@@ -482,6 +482,11 @@ impl<'a> Grouping<'a> {
         Ok(group)
     }
 
+    /// How many groups there are so far.
+    pub fn group_count(&self) -> usize {
+        self.hashes.len()
+    }
+
     /// The groups so far, to be absorbed by another grouping of the same
     /// operator.
     pub fn into_partial(self) -> PartialGroups {

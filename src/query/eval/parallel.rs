@@ -23,7 +23,7 @@
 use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use indexmap::IndexMap;
 
@@ -39,12 +39,6 @@ use crate::query::value::Value;
 /// taken as threads come free, so a share that turns out heavy (a hub
 /// among the candidates) leaves the others to the other threads.
 const SHARES_PER_THREAD: usize = 8;
-
-/// The other threads start only when the calling thread's shares took
-/// this long: a new thread costs a few milliseconds before it does its
-/// first share (waking a core, its first memory), more than a short
-/// statement takes on one thread.
-const START_HELPERS_AFTER: Duration = Duration::from_millis(5);
 
 /// Stack of each worker thread, as for the statement's own thread: the
 /// evaluator recurses once per level of a nested expression.
@@ -73,7 +67,14 @@ enum Breaker<'p> {
     Concat,
 }
 
-/// What one share made.
+impl Breaker<'_> {
+    /// Whether the breaker is a sort that keeps only its best rows.
+    fn is_top(&self) -> bool {
+        matches!(self, Breaker::Sort { top: Some(_), .. })
+    }
+}
+
+/// What one run of shares made.
 enum Made {
     Groups(PartialGroups),
     /// Sorted rows, with their sort keys (`keys.len()` values a row).
@@ -164,8 +165,9 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
         seg.width,
         &seg.ops[..cut.head],
     );
-    // `before_share` runs before each share is taken.
-    let work = |guard: &Guard, before_share: &mut dyn FnMut()| {
+    // `before_share` runs before each share is taken, told whether what
+    // the thread made so far merges cheaply.
+    let work = |guard: &Guard, before_share: &mut dyn FnMut(bool)| {
         let ctx = Ctx {
             graph,
             params,
@@ -175,24 +177,41 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
             keys: Default::default(),
         };
         let counts: Vec<Cell<u64>> = (0..cut.head).map(|_| Cell::new(0)).collect();
+        // The run being fed: its first and last share.
+        let mut open: Option<(usize, usize, Open)> = None;
         loop {
-            before_share();
+            before_share(open.as_ref().is_none_or(|(_, _, o)| o.merges_cheaply()));
             let share = next.fetch_add(1, Ordering::Relaxed);
             if share >= shares || failed.load(Ordering::Relaxed) {
                 break;
             }
-            let made = run_share(
-                &ctx,
-                head,
-                cut.breaker,
-                &row,
-                Share::new(share, shares, &memo),
-                &counts,
-            );
+            // Top-k keeps few rows a share; a run would keep them all.
+            let continues = !cut.breaker.is_top()
+                && open.as_ref().is_some_and(|(_, last, _)| last + 1 == share);
+            if !continues && let Some((first, _, run)) = open.take() {
+                let made = run.close(&ctx, cut.breaker);
+                if made.is_err() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                lock(&results)[first] = Some(made);
+            }
+            let (first, last, run) =
+                open.get_or_insert_with(|| (share, share, Open::new(&ctx, cut.breaker)));
+            *last = share;
+            let fed = run.feed(&ctx, head, &row, Share::new(share, shares, &memo), &counts);
+            if let Err(e) = fed {
+                failed.store(true, Ordering::Relaxed);
+                lock(&results)[*first] = Some(Err(e));
+                open = None;
+                break;
+            }
+        }
+        if let Some((first, _, run)) = open.take() {
+            let made = run.close(&ctx, cut.breaker);
             if made.is_err() {
                 failed.store(true, Ordering::Relaxed);
             }
-            lock(&results)[share] = Some(made);
+            lock(&results)[first] = Some(made);
         }
         for (total, c) in lock(&head_counts).iter_mut().zip(&counts) {
             *total += c.get();
@@ -201,9 +220,10 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
     let mut helpers: Vec<Guard> = (1..threads).map(|_| seg.guard.share()).collect();
     let started = Instant::now();
     std::thread::scope(|scope| {
-        let mut start_helpers = || {
+        let mut start_helpers = |merges_cheaply: bool| {
             if helpers.is_empty()
-                || started.elapsed() < START_HELPERS_AFTER
+                || !merges_cheaply
+                || started.elapsed() < seg.guard.parallelism.helpers_after
                 || next.load(Ordering::Relaxed) >= shares
             {
                 return;
@@ -214,7 +234,7 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
                 let _ = std::thread::Builder::new()
                     .name("newsgraph-share".into())
                     .stack_size(WORKER_STACK)
-                    .spawn_scoped(scope, move || work(&guard, &mut || {}));
+                    .spawn_scoped(scope, move || work(&guard, &mut |_| {}));
             }
         };
         work(seg.guard, &mut start_helpers);
@@ -231,7 +251,7 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
             Some(Err(e)) => {
                 first_error.get_or_insert(e);
             }
-            // Only after a share failed: the shares after it were not taken.
+            // A share inside a run, or one not taken after a failure.
             None => {}
         }
     }
@@ -273,58 +293,98 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
     Ok(out)
 }
 
-/// What the share `share` of the head `head` makes from `row`.
-fn run_share<'a>(
-    ctx: &'a Ctx<'a>,
-    head: &'a [Op],
-    breaker: Breaker<'a>,
-    row: &Row,
-    share: Share,
-    counts: &'a [Cell<u64>],
-) -> Result<Made, QueryError> {
-    let rows = || {
-        ops::build_shared(
-            ctx,
-            head,
-            Box::new(std::iter::once(Ok(row.clone()))),
-            counts,
-            share,
-        )
-    };
-    match breaker {
-        Breaker::Aggregate(Op::Aggregate {
-            keys,
-            aggregates,
-            items,
-        }) => {
-            let mut grouping = Grouping::new(ctx, keys, aggregates, items);
-            if let [source] = head
-                && ops::pushes_rows(source)
-            {
-                ops::push_rows(ctx, source, row.clone(), share, &mut |r| {
-                    counts[0].set(counts[0].get() + 1);
-                    grouping.add(r)?;
-                    Ok(true)
-                })?;
-            } else {
-                for r in rows() {
-                    grouping.add(&r?)?;
-                }
-            }
-            Ok(Made::Groups(grouping.into_partial()))
+/// A run of consecutive shares one thread did, still being fed: a share
+/// right after the last one continues it, so that a thread running alone
+/// keeps one grouping or one list of rows, as without shares.
+enum Open<'a> {
+    /// A grouping, with the rows it was fed (boxed: a grouping is large).
+    Groups(Box<Grouping<'a>>, u64),
+    Rows(Vec<Row>),
+}
+
+impl<'a> Open<'a> {
+    fn new(ctx: &'a Ctx<'a>, breaker: Breaker<'a>) -> Open<'a> {
+        match breaker {
+            Breaker::Aggregate(Op::Aggregate {
+                keys,
+                aggregates,
+                items,
+            }) => Open::Groups(Box::new(Grouping::new(ctx, keys, aggregates, items)), 0),
+            _ => Open::Rows(Vec::new()),
         }
-        Breaker::Aggregate(_) | Breaker::Concat => rows()
-            .collect::<Result<Vec<Row>, QueryError>>()
-            .map(Made::Rows),
-        Breaker::Sort { keys, top } => {
-            let sorted = ops::sort(ctx, rows(), keys, top)?;
-            let mut values = Vec::with_capacity(sorted.len() * keys.len());
-            for r in &sorted {
-                for (e, _) in keys {
-                    values.push(ctx.eval(e, r)?);
+    }
+
+    /// Whether merging what the run made costs little beside making it:
+    /// not so for a grouping where most rows made a group of their own.
+    fn merges_cheaply(&self) -> bool {
+        match self {
+            Open::Groups(g, rows) => g.group_count().saturating_mul(2) <= *rows as usize,
+            Open::Rows(_) => true,
+        }
+    }
+
+    /// Feeds the run the rows share `share` of the head `head` makes
+    /// from `row`.
+    fn feed(
+        &mut self,
+        ctx: &'a Ctx<'a>,
+        head: &'a [Op],
+        row: &Row,
+        share: Share<'a>,
+        counts: &'a [Cell<u64>],
+    ) -> Result<(), QueryError> {
+        let rows = || {
+            ops::build_shared(
+                ctx,
+                head,
+                Box::new(std::iter::once(Ok(row.clone()))),
+                counts,
+                share,
+            )
+        };
+        match self {
+            Open::Groups(grouping, fed) => {
+                if let [source] = head
+                    && ops::pushes_rows(source)
+                {
+                    ops::push_rows(ctx, source, row.clone(), share, &mut |r| {
+                        counts[0].set(counts[0].get() + 1);
+                        *fed += 1;
+                        grouping.add(r)?;
+                        Ok(true)
+                    })
+                } else {
+                    for r in rows() {
+                        *fed += 1;
+                        grouping.add(&r?)?;
+                    }
+                    Ok(())
                 }
             }
-            Ok(Made::Sorted(sorted, values))
+            Open::Rows(out) => {
+                for r in rows() {
+                    out.push(r?);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// What the run made.
+    fn close(self, ctx: &'a Ctx<'a>, breaker: Breaker<'a>) -> Result<Made, QueryError> {
+        match (self, breaker) {
+            (Open::Groups(grouping, _), _) => Ok(Made::Groups((*grouping).into_partial())),
+            (Open::Rows(rows), Breaker::Sort { keys, top }) => {
+                let sorted = ops::sort(ctx, Box::new(rows.into_iter().map(Ok)), keys, top)?;
+                let mut values = Vec::with_capacity(sorted.len() * keys.len());
+                for r in &sorted {
+                    for (e, _) in keys {
+                        values.push(ctx.eval(e, r)?);
+                    }
+                }
+                Ok(Made::Sorted(sorted, values))
+            }
+            (Open::Rows(rows), _) => Ok(Made::Rows(rows)),
         }
     }
 }

@@ -56,8 +56,27 @@ pub fn build_shared<'a>(
         // A pattern source feeding a grouping hands it each row by
         // reference: the rows are never copied one by one.
         if let (Some(agg @ Op::Aggregate { .. }), true) = (ops.get(i + 1), pushes_rows(op)) {
-            let fused = fused_aggregate(ctx, op, agg, iter, &counts[i], share);
-            iter = counted(fused, &counts[i + 1]);
+            // A sort with a limit after the grouping ranks the groups as
+            // they are finished: only the best become rows of their own.
+            let then = then_top(ops, i + 2, &counts[i + 1]);
+            let fused = fused_aggregate(ctx, op, agg, iter, &counts[i], share, then);
+            let skip = if then.is_some() { 3 } else { 2 };
+            iter = counted(fused, &counts[i + skip - 1]);
+            i += skip;
+            continue;
+        }
+        if let Op::Aggregate {
+            keys,
+            aggregates,
+            items,
+        } = op
+            && let Some(then) = then_top(ops, i + 1, &counts[i])
+        {
+            let input = iter;
+            iter = counted(
+                lazy(move || aggregate(ctx, input, keys, aggregates, items, Some(then))),
+                &counts[i + 1],
+            );
             i += 2;
             continue;
         }
@@ -129,6 +148,7 @@ fn fused_aggregate<'a>(
     input: RowIter<'a>,
     source_count: &'a Cell<u64>,
     share: Share<'a>,
+    then: Option<ThenTop<'a>>,
 ) -> RowIter<'a> {
     let Op::Aggregate {
         keys,
@@ -140,6 +160,16 @@ fn fused_aggregate<'a>(
     };
     lazy(move || {
         let mut grouping = Grouping::new(ctx, keys, aggregates, items);
+        // Counts per node make a row per node of the label, and as a rule
+        // (grouping by the node or its name) a group each.
+        if let Op::CountPerNode {
+            source: NodeSource::Label(l),
+            ..
+        } = source
+            && !share.is_split()
+        {
+            grouping.reserve(ctx.graph.label_count(l));
+        }
         for row in input {
             push_rows(ctx, source, row?, share, &mut |r| {
                 source_count.set(source_count.get() + 1);
@@ -147,8 +177,51 @@ fn fused_aggregate<'a>(
                 Ok(true)
             })?;
         }
-        grouping.finish()
+        finish_grouping(ctx, grouping, then)
     })
+}
+
+/// A sort with a limit right after a grouping: its keys, its limit, and
+/// the grouping's row count (for `PROFILE`, as the sort takes the
+/// grouping's place in the pipeline).
+#[derive(Clone, Copy)]
+struct ThenTop<'a> {
+    keys: &'a [(Expr, bool)],
+    limit: &'a Expr,
+    groups: &'a Cell<u64>,
+}
+
+/// The sort with a limit at `ops[i]`, if there is one, for the grouping
+/// before it whose rows `groups` counts.
+fn then_top<'a>(ops: &'a [Op], i: usize, groups: &'a Cell<u64>) -> Option<ThenTop<'a>> {
+    match ops.get(i) {
+        Some(Op::Sort {
+            keys,
+            top: Some(limit),
+        }) => Some(ThenTop {
+            keys,
+            limit,
+            groups,
+        }),
+        _ => None,
+    }
+}
+
+/// The rows of a grouping, or with `then` only the best of them.
+fn finish_grouping<'a>(
+    ctx: &'a Ctx<'a>,
+    grouping: Grouping<'a>,
+    then: Option<ThenTop<'a>>,
+) -> Result<Vec<Row>, QueryError> {
+    match then {
+        Some(t) => {
+            t.groups
+                .set(t.groups.get() + grouping.group_count().max(1) as u64);
+            let top = count_arg(ctx, t.limit, "LIMIT")?;
+            grouping.finish_top(t.keys, top)
+        }
+        None => grouping.finish(),
+    }
 }
 
 fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -> RowIter<'a> {
@@ -250,7 +323,7 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -
             keys,
             aggregates,
             items,
-        } => lazy(move || aggregate(ctx, input, keys, aggregates, items)),
+        } => lazy(move || aggregate(ctx, input, keys, aggregates, items, None)),
         Op::Sort { keys, top } => lazy(move || sort(ctx, input, keys, top.as_ref())),
         Op::Skip(e) => match count_arg(ctx, e, "SKIP") {
             Ok(n) => Box::new(input.skip(n)),
@@ -482,6 +555,17 @@ impl<'a> Grouping<'a> {
         Ok(group)
     }
 
+    /// Makes room for `groups` groups.
+    fn reserve(&mut self, groups: usize) {
+        let hashes = &self.hashes;
+        self.groups.reserve(groups, |&g| hashes[g as usize]);
+        self.hashes.reserve(groups);
+        self.group_keys
+            .reserve(groups.saturating_mul(self.keys.len()));
+        self.accumulators
+            .reserve(groups.saturating_mul(self.aggregates.len()));
+    }
+
     /// How many groups there are so far.
     pub fn group_count(&self) -> usize {
         self.hashes.len()
@@ -628,7 +712,30 @@ impl<'a> Grouping<'a> {
 
     /// The groups' rows, each with its key values, its aggregates' results
     /// and the projections that follow them.
-    pub fn finish(mut self) -> Result<Vec<Row>, QueryError> {
+    pub fn finish(self) -> Result<Vec<Row>, QueryError> {
+        let mut out = Vec::with_capacity(self.hashes.len().max(1));
+        self.finish_each(&mut |row| {
+            out.push(std::mem::take(row));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The best `top` of the groups' rows by `keys` (`Op::Sort` with a
+    /// limit after the grouping): each row is made in one buffer, and
+    /// copied only when it makes the cut.
+    pub fn finish_top(self, keys: &'a [(Expr, bool)], top: usize) -> Result<Vec<Row>, QueryError> {
+        let mut best = TopK::new(self.ctx, keys, top);
+        self.finish_each(&mut |row| best.offer(Offered::Borrowed(row)))?;
+        best.finish()
+    }
+
+    /// Hands each group's row to `sink`, in the order the groups
+    /// appeared; the row is made in one buffer, which `sink` may take.
+    fn finish_each(
+        mut self,
+        sink: &mut dyn FnMut(&mut Row) -> Result<(), QueryError>,
+    ) -> Result<(), QueryError> {
         let ctx = self.ctx;
         ctx.guard.release(self.kept);
         // Aggregating nothing without grouping keys still makes one row
@@ -638,12 +745,14 @@ impl<'a> Grouping<'a> {
             self.hashes.push(0);
         }
         let groups = self.hashes.len();
-        let mut out = Vec::with_capacity(groups);
         let mut key_values = self.group_keys.into_iter();
         let mut accumulators = self.accumulators.into_iter();
+        let mut row: Row = Vec::new();
         for _ in 0..groups {
-            let mut row = Vec::with_capacity(ctx.width);
-            row.resize_with(ctx.width, Value::default);
+            if row.len() != ctx.width {
+                row = Vec::with_capacity(ctx.width);
+                row.resize_with(ctx.width, Value::default);
+            }
             for ((e, slot), v) in self.keys.iter().zip(key_values.by_ref()) {
                 // The projections that follow may name a grouped variable
                 // by its slot before the grouping.
@@ -659,9 +768,9 @@ impl<'a> Grouping<'a> {
                 let v = ctx.eval(e, &row)?;
                 row[*slot] = v;
             }
-            out.push(row);
+            sink(&mut row)?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -671,12 +780,13 @@ fn aggregate<'a>(
     keys: &'a [(Expr, usize)],
     aggregates: &'a [AggregateCall],
     items: &'a [(Expr, usize)],
+    then: Option<ThenTop<'a>>,
 ) -> Result<Vec<Row>, QueryError> {
     let mut grouping = Grouping::new(ctx, keys, aggregates, items);
     for row in input {
         grouping.add(&row?)?;
     }
-    grouping.finish()
+    finish_grouping(ctx, grouping, then)
 }
 
 /// How many rows are sorted at once between two checks of the deadline.
@@ -787,16 +897,64 @@ pub fn sort<'a>(
 }
 
 /// The best `top` rows by `keys`, in order, the earlier row first among
-/// equals (as a stable sort would have them): the buffer keeps at most
-/// about twice the rows asked for, and whenever it fills only its best
-/// `top` survive (O(n log k) time and O(k) memory).
+/// equals (as a stable sort would have them); see `TopK`.
 fn top_k<'a>(
     ctx: &'a Ctx<'a>,
     input: RowIter<'a>,
     keys: &'a [(Expr, bool)],
     top: usize,
 ) -> Result<Vec<Row>, QueryError> {
-    let order = |a: &[SortKey], b: &[SortKey]| -> Ordering {
+    let mut best = TopK::new(ctx, keys, top);
+    for row in input {
+        best.offer(Offered::Owned(row?))?;
+    }
+    best.finish()
+}
+
+/// A row offered to `TopK`: one it may keep, or one it copies if it does.
+enum Offered<'r> {
+    Owned(Row),
+    Borrowed(&'r mut Row),
+}
+
+/// The best `top` rows offered so far by `keys`: the buffer keeps at most
+/// about twice the rows asked for, and whenever it fills only its best
+/// `top` survive (O(n log k) time and O(k) memory).
+struct TopK<'a> {
+    ctx: &'a Ctx<'a>,
+    keys: &'a [(Expr, bool)],
+    top: usize,
+    /// Each row kept with its sort keys and its position among the rows
+    /// offered, which breaks ties.
+    rows: Vec<(Vec<SortKey>, usize, Row)>,
+    /// How many rows were offered.
+    offered: usize,
+    /// Values charged to the guard.
+    held: usize,
+    /// Once the rows were cut to `top`, the last of them is the worst kept:
+    /// a row that does not sort before it cannot make the cut (it comes
+    /// later than the kept rows, so it loses ties; pushes after the cut
+    /// leave the worst in place).
+    trimmed: bool,
+    /// The keys of the row being offered.
+    scratch: Vec<SortKey>,
+}
+
+impl<'a> TopK<'a> {
+    fn new(ctx: &'a Ctx<'a>, keys: &'a [(Expr, bool)], top: usize) -> TopK<'a> {
+        TopK {
+            ctx,
+            keys,
+            top,
+            rows: Vec::new(),
+            offered: 0,
+            held: 0,
+            trimmed: false,
+            scratch: Vec::with_capacity(keys.len()),
+        }
+    }
+
+    fn order(keys: &[(Expr, bool)], a: &[SortKey], b: &[SortKey]) -> Ordering {
         for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
             let o = x.order(y);
             let o = if *desc { o.reverse() } else { o };
@@ -805,58 +963,73 @@ fn top_k<'a>(
             }
         }
         Ordering::Equal
-    };
-    // Each row with its position in the input, which breaks ties.
-    type Entry = (Vec<SortKey>, usize, Row);
-    let cmp = |a: &Entry, b: &Entry| order(&a.0, &b.0).then(a.1.cmp(&b.1));
-    let keep = |rows: &mut Vec<Entry>, k: usize| {
+    }
+
+    /// Keeps the best `k` rows (unordered).
+    fn keep(&mut self, k: usize) {
+        let keys = self.keys;
         if k == 0 {
-            rows.clear();
-        } else if k < rows.len() {
-            rows.select_nth_unstable_by(k - 1, cmp);
-            rows.truncate(k);
-        }
-    };
-    let mut rows: Vec<Entry> = Vec::new();
-    let mut held = 0usize;
-    // Once the rows were cut to `top`, the last of them is the worst kept:
-    // a row that does not sort before it cannot make the cut (it comes
-    // later than the kept rows, so it loses ties; pushes after the cut
-    // leave the worst in place).
-    let mut trimmed = false;
-    let mut k = Vec::with_capacity(keys.len());
-    for (position, row) in input.enumerate() {
-        let row = row?;
-        ctx.guard.tick()?;
-        k.clear();
-        for (e, _) in keys {
-            k.push(SortKey::new(ctx.eval(e, &row)?));
-        }
-        if trimmed && top > 0 && order(&k, &rows[top - 1].0) != Ordering::Less {
-            continue;
-        }
-        let size = row.len() + k.len();
-        rows.push((
-            std::mem::replace(&mut k, Vec::with_capacity(keys.len())),
-            position,
-            row,
-        ));
-        if rows.len() >= top.saturating_mul(2).max(1024) {
-            keep(&mut rows, top);
-            trimmed = rows.len() == top;
-            ctx.guard.release(held);
-            held = rows.iter().map(|(k, _, r)| k.len() + r.len()).sum();
-            ctx.guard.charge(held)?;
-        } else {
-            held += size;
-            ctx.guard.charge(size)?;
+            self.rows.clear();
+        } else if k < self.rows.len() {
+            self.rows.select_nth_unstable_by(k - 1, |a, b| {
+                Self::order(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
+            });
+            self.rows.truncate(k);
         }
     }
-    keep(&mut rows, top);
-    ctx.guard.release(held);
-    ctx.guard.check()?;
-    let rows = sort_checked(ctx, rows, cmp)?;
-    Ok(rows.into_iter().map(|(_, _, r)| r).collect())
+
+    fn offer(&mut self, row: Offered<'_>) -> Result<(), QueryError> {
+        let ctx = self.ctx;
+        ctx.guard.tick()?;
+        let r: &Row = match &row {
+            Offered::Owned(r) => r,
+            Offered::Borrowed(r) => r,
+        };
+        self.scratch.clear();
+        for (e, _) in self.keys {
+            self.scratch.push(SortKey::new(ctx.eval(e, r)?));
+        }
+        let position = self.offered;
+        self.offered += 1;
+        let top = self.top;
+        if self.trimmed
+            && top > 0
+            && Self::order(self.keys, &self.scratch, &self.rows[top - 1].0) != Ordering::Less
+        {
+            return Ok(());
+        }
+        let row = match row {
+            Offered::Owned(r) => r,
+            Offered::Borrowed(r) => r.clone(),
+        };
+        let size = row.len() + self.scratch.len();
+        let keys = std::mem::replace(&mut self.scratch, Vec::with_capacity(self.keys.len()));
+        self.rows.push((keys, position, row));
+        if self.rows.len() >= top.saturating_mul(2).max(1024) {
+            self.keep(top);
+            self.trimmed = self.rows.len() == top;
+            ctx.guard.release(self.held);
+            self.held = self.rows.iter().map(|(k, _, r)| k.len() + r.len()).sum();
+            ctx.guard.charge(self.held)?;
+        } else {
+            self.held += size;
+            ctx.guard.charge(size)?;
+        }
+        Ok(())
+    }
+
+    /// The rows kept, in order.
+    fn finish(mut self) -> Result<Vec<Row>, QueryError> {
+        let ctx = self.ctx;
+        self.keep(self.top);
+        ctx.guard.release(self.held);
+        ctx.guard.check()?;
+        let keys = self.keys;
+        let rows = sort_checked(ctx, std::mem::take(&mut self.rows), |a, b| {
+            Self::order(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
+        })?;
+        Ok(rows.into_iter().map(|(_, _, r)| r).collect())
+    }
 }
 
 /// What the sort of all rows moves around: the row's position, and the

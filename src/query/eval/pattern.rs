@@ -506,9 +506,7 @@ impl<'a> Matcher<'a> {
     /// The edges the expansion may follow from `from` that reach `to`.
     fn edges_between(&self, from: NodeId, to: NodeId, x: &Expand) -> Vec<(EdgeId, NodeId)> {
         let g = self.ctx.graph;
-        if let [one] = x.types.as_slice()
-            && let Some(sym) = g.sym(one)
-        {
+        if let Some(sym) = x.single_type(g) {
             let back = match x.direction {
                 Direction::Outgoing => Direction::Incoming,
                 Direction::Incoming => Direction::Outgoing,
@@ -530,17 +528,16 @@ impl<'a> Matcher<'a> {
                     .collect();
             }
         }
-        self.edges(from, x)
-            .into_iter()
-            .filter(|(_, other)| *other == to)
-            .collect()
+        let mut edges = self.edges(from, x);
+        edges.retain(|(_, other)| *other == to);
+        edges
     }
 
     /// The edges at `from` that the expansion may follow (type by index).
     fn edges(&self, from: NodeId, x: &Expand) -> Vec<(EdgeId, NodeId)> {
         let g = self.ctx.graph;
         match x.types.as_slice() {
-            [one] => match g.sym(one) {
+            [_] => match x.single_type(g) {
                 Some(sym) => g.edges_at(from, x.direction, Some(sym)).collect(),
                 None => Vec::new(),
             },
@@ -700,6 +697,7 @@ impl<'a> Matcher<'a> {
             distinct_from: Vec::new(),
             reversed: false,
             warm: Default::default(),
+            type_sym: Default::default(),
         };
         if !s.all {
             return self.bidirectional(a, b, &x, s, keys, props);

@@ -323,6 +323,24 @@ pub struct Expand {
     /// relationship (`r.date`) and of the node reached (`p.name`): the
     /// matcher then loads their records ahead, a batch at a time.
     pub warm: Warm,
+    /// The graph's symbol for the one type in `types`, once looked up
+    /// (see [`Expand::single_type`]).
+    pub type_sym: OnceLock<Sym>,
+}
+
+impl Expand {
+    /// The graph's symbol for the expansion's type, when it allows exactly
+    /// one and the graph has it; looked up by name once.
+    pub fn single_type(&self, graph: &Graph) -> Option<Sym> {
+        let [one] = self.types.as_slice() else {
+            return None;
+        };
+        if let Some(&sym) = self.type_sym.get() {
+            return Some(sym);
+        }
+        let sym = graph.sym(one)?;
+        Some(*self.type_sym.get_or_init(|| sym))
+    }
 }
 
 /// Which records an expansion loads ahead of reading them (see

@@ -165,6 +165,7 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
             distinct_from: rels.clone(),
             reversed,
             warm: Default::default(),
+            type_sym: Default::default(),
         }));
         bound.insert(to.slot);
         bound.insert(rel.slot);

@@ -113,6 +113,26 @@ fn split_statements_give_what_one_thread_gives() {
 }
 
 #[test]
+fn threads_share_one_memory_budget() {
+    let mut g = graph();
+    let q = "MATCH (a:Person), (b:Person) RETURN collect(a.id) AS ids";
+    for threads in [1, 3] {
+        let options = RunOptions {
+            memory_budget: Some(256 << 10),
+            parallelism: Parallelism {
+                threads,
+                min_graph_size: 0,
+                helpers_after: Duration::ZERO,
+            },
+            ..RunOptions::default()
+        };
+        let got = query::run(&mut g, q, &options);
+        let err = got[0].result.as_ref().expect_err("the budget is too small");
+        assert!(err.message.contains("memory budget"), "{threads}: {err:?}");
+    }
+}
+
+#[test]
 fn the_error_cases_do_fail() {
     let mut g = graph();
     for q in &QUERIES[25..27] {

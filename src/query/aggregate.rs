@@ -7,6 +7,7 @@
 //! itself, and `count(*)` (fed a non-null dummy per row), are the
 //! evaluator's. This module never reads the graph.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -278,6 +279,16 @@ impl Accumulator {
 
     /// Folds in the value of one row.
     pub fn update(&mut self, value: Value) -> Result<(), QueryError> {
+        self.fold(Cow::Owned(value))
+    }
+
+    /// Folds in the value of one row, read in place: it is copied only
+    /// when the accumulator keeps it (`collect`, `min`, `max`, ...).
+    pub fn update_ref(&mut self, value: &Value) -> Result<(), QueryError> {
+        self.fold(Cow::Borrowed(value))
+    }
+
+    fn fold(&mut self, value: Cow<'_, Value>) -> Result<(), QueryError> {
         if value.is_null() {
             return Ok(());
         }
@@ -298,7 +309,7 @@ impl Accumulator {
                     .as_ref()
                     .is_none_or(|b| value.order(b) == Ordering::Less)
                 {
-                    *best = Some(value);
+                    *best = Some(value.into_owned());
                 }
             }
             State::Max(best) => {
@@ -306,10 +317,10 @@ impl Accumulator {
                     .as_ref()
                     .is_none_or(|b| value.order(b) == Ordering::Greater)
                 {
-                    *best = Some(value);
+                    *best = Some(value.into_owned());
                 }
             }
-            State::Collect(items) => items.push(value),
+            State::Collect(items) => items.push(value.into_owned()),
             State::StDev { values, .. } => {
                 values.push(as_f64(&value).ok_or_else(|| not_a_number("stDev", &value))?)
             }
@@ -324,7 +335,7 @@ impl Accumulator {
                     };
                     return Err(not_a_number(name, &value));
                 }
-                values.push(value);
+                values.push(value.into_owned());
             }
         }
         Ok(())

@@ -450,11 +450,16 @@ impl Ctx<'_> {
 
     /// Evaluates `e` over `row`, borrowing the value when it is already
     /// there (a slot or a literal) instead of copying it.
-    fn eval_ref<'r>(&self, e: &'r Expr, row: &'r Row) -> Result<Cow<'r, Value>, QueryError> {
+    pub(super) fn eval_ref<'r>(
+        &self,
+        e: &'r Expr,
+        row: &'r Row,
+    ) -> Result<Cow<'r, Value>, QueryError> {
         static NULL: Value = Value::Null;
         match e {
             Expr::Slot(s) => Ok(Cow::Borrowed(row.get(*s).unwrap_or(&NULL))),
             Expr::Literal(v) => Ok(Cow::Borrowed(v)),
+            Expr::Located(span, inner) => self.eval_ref(inner, row).map_err(at(*span)),
             _ => self.eval(e, row).map(Cow::Owned),
         }
     }

@@ -65,9 +65,11 @@ pub struct Guard {
     cancel: Option<Arc<AtomicBool>>,
     deadline: Option<Instant>,
     memory_budget: Option<usize>,
-    /// Bytes charged, shared with the guards of the statement's other
-    /// threads (see [`Guard::share`]).
-    used: Arc<AtomicUsize>,
+    /// Bytes charged, by this thread alone.
+    used: Cell<usize>,
+    /// Bytes charged, when the statement runs on several threads: one
+    /// count for all their guards (see [`Guard::share`]).
+    shared: Option<Arc<AtomicUsize>>,
     ticks: Cell<u32>,
     span: Span,
     parallelism: Parallelism,
@@ -130,7 +132,8 @@ impl Guard {
             cancel,
             deadline,
             memory_budget,
-            used: Arc::new(AtomicUsize::new(0)),
+            used: Cell::new(0),
+            shared: None,
             ticks: Cell::new(0),
             span,
             parallelism: Parallelism::SEQUENTIAL,
@@ -143,14 +146,21 @@ impl Guard {
         self
     }
 
-    /// A guard for another thread of the same statement: the same limits,
-    /// and one memory budget for both.
-    pub fn share(&self) -> Guard {
+    /// The count of bytes a statement's threads charge together, starting
+    /// from what this guard holds.
+    pub fn shared_count(&self) -> Arc<AtomicUsize> {
+        Arc::new(AtomicUsize::new(self.used.get()))
+    }
+
+    /// A guard for one thread of a statement split over several: the same
+    /// limits, charging `count` (from [`Guard::shared_count`]).
+    pub fn share(&self, count: &Arc<AtomicUsize>) -> Guard {
         Guard {
             cancel: self.cancel.clone(),
             deadline: self.deadline,
             memory_budget: self.memory_budget,
-            used: Arc::clone(&self.used),
+            used: Cell::new(0),
+            shared: Some(Arc::clone(count)),
             ticks: Cell::new(0),
             span: self.span,
             parallelism: Parallelism::SEQUENTIAL,
@@ -196,13 +206,19 @@ impl Guard {
     /// sort, a grouping, an expansion); fails past the memory budget.
     pub fn charge(&self, values: usize) -> Result<(), QueryError> {
         let bytes = values.saturating_mul(std::mem::size_of::<Value>());
-        let before = self
-            .used
-            .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |u| {
-                Some(u.saturating_add(bytes))
-            })
-            .unwrap_or_else(|u| u);
-        let used = before.saturating_add(bytes);
+        let used = match &self.shared {
+            Some(count) => count
+                .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |u| {
+                    Some(u.saturating_add(bytes))
+                })
+                .unwrap_or_else(|u| u)
+                .saturating_add(bytes),
+            None => {
+                let used = self.used.get().saturating_add(bytes);
+                self.used.set(used);
+                used
+            }
+        };
         match self.memory_budget {
             Some(budget) if used > budget => Err(QueryError {
                 code: ErrorCode::MemoryLimit,
@@ -217,11 +233,14 @@ impl Guard {
     pub fn release(&self, values: usize) {
         let freed = values.saturating_mul(std::mem::size_of::<Value>());
         // Saturating: a release never takes the count below zero.
-        let _ = self
-            .used
-            .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |u| {
-                Some(u.saturating_sub(freed))
-            });
+        match &self.shared {
+            Some(count) => {
+                let _ = count.fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |u| {
+                    Some(u.saturating_sub(freed))
+                });
+            }
+            None => self.used.set(self.used.get().saturating_sub(freed)),
+        }
     }
 }
 

@@ -695,17 +695,21 @@ impl<'a> Grouping<'a> {
             .zip(self.aggregates)
             .zip(&self.keeps)
         {
+            // `count(*)` counts rows: it is fed a value that is never null.
+            static ROW: Value = Value::Bool(true);
             let arg = match &call.arg {
-                Some(e) => ctx.eval(e, row)?,
-                // `count(*)` counts rows: it is fed a value that is never null.
-                None => Value::Bool(true),
+                Some(e) => ctx.eval_ref(e, row)?,
+                None => std::borrow::Cow::Borrowed(&ROW),
             };
-            if *keeps && !matches!(arg, Value::Null) {
+            if *keeps && !matches!(*arg, Value::Null) {
                 let w = super::weight(&arg);
                 ctx.guard.charge(w)?;
                 self.kept += w;
             }
-            acc.update(arg)?;
+            match arg {
+                std::borrow::Cow::Borrowed(v) => acc.update_ref(v)?,
+                std::borrow::Cow::Owned(v) => acc.update(v)?,
+            }
         }
         Ok(())
     }

@@ -217,7 +217,10 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
             *total += c.get();
         }
     };
-    let mut helpers: Vec<Guard> = (1..threads).map(|_| seg.guard.share()).collect();
+    // Every thread, the calling one too, charges one count.
+    let count = seg.guard.shared_count();
+    let mine = seg.guard.share(&count);
+    let mut helpers: Vec<Guard> = (1..threads).map(|_| seg.guard.share(&count)).collect();
     let started = Instant::now();
     std::thread::scope(|scope| {
         let mut start_helpers = |merges_cheaply: bool| {
@@ -237,7 +240,7 @@ pub(super) fn run(seg: &Segment<'_>, cut: Cut<'_>, row: Row) -> Result<Vec<Row>,
                     .spawn_scoped(scope, move || work(&guard, &mut |_| {}));
             }
         };
-        work(seg.guard, &mut start_helpers);
+        work(&mine, &mut start_helpers);
     });
     for (cell, total) in seg.counts.iter().zip(lock(&head_counts).iter()) {
         cell.set(cell.get() + total);

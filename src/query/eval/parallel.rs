@@ -8,12 +8,19 @@
 //! projections, further matches) up to the first operator that needs all
 //! rows: a grouping, a sort, or the segment's end.
 //!
-//! Each share's result is kept apart and the results are merged in share
-//! order, so that the rows and their order are the ones one thread would
-//! make: groups are merged in the order they first appeared, sorted runs
-//! are merged with the earlier share first among equals, and plain rows
-//! are put one after the other. Only sums of floats can differ, in their
-//! last bits, as their terms are added in another grouping.
+//! A thread that takes the share right after its last one goes on feeding
+//! the same grouping or list of rows (a run); each run's result is kept
+//! apart, and the results are merged in share order, so that the rows and
+//! their order are the ones one thread would make: groups are merged in
+//! the order they first appeared, sorted runs are merged with the earlier
+//! share first among equals, and plain rows are put one after the other.
+//! Only sums of floats can differ, in their last bits, as their terms are
+//! added in another grouping.
+//!
+//! The calling thread starts alone; the others start once it has worked
+//! `Parallelism::helpers_after`, and only while what it made merges
+//! cheaply (not a grouping where most rows made a group of their own,
+//! whose merge would cost what making it did).
 //!
 //! Small graphs run on one thread (`Parallelism::min_graph_size`), as do
 //! segments with `SKIP` or `LIMIT` before any sort (they stop early when run

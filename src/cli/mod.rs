@@ -108,8 +108,8 @@ pub struct QueryArgs {
     #[arg(long = "param", value_name = "NAME=JSON")]
     pub params: Vec<String>,
     /// How many threads a statement may use on a graph of 50,000 nodes and
-    /// relationships or more (default 1).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// relationships or more (default 1, at most 64).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
     /// The query; without it, statements are read from standard input.
     pub query: Option<String>,

@@ -64,6 +64,8 @@ const QUERIES: &[&str] = &[
     // Counted rows per operator.
     "PROFILE MATCH (p:Person)-[r:MET]-(:Person) RETURN p.rank AS rank, count(r) AS n ORDER BY rank",
     "PROFILE MATCH (x:Person)-[r:MET]-(p:Person) WHERE r.year > 2005 RETURN p.id AS id ORDER BY id",
+    "PROFILE MATCH (p:Person)-[r:MET]-(:Person) RETURN p.rank AS rank, count(r) AS n ORDER BY n DESC LIMIT 3",
+    "PROFILE MATCH (p:Person {id: 999}) RETURN p.rank AS rank, count(*) AS n ORDER BY n LIMIT 3",
 ];
 
 fn graph() -> Graph {

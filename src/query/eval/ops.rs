@@ -215,10 +215,10 @@ fn finish_grouping<'a>(
 ) -> Result<Vec<Row>, QueryError> {
     match then {
         Some(t) => {
-            t.groups
-                .set(t.groups.get() + grouping.group_count().max(1) as u64);
             let top = count_arg(ctx, t.limit, "LIMIT")?;
-            grouping.finish_top(t.keys, top)
+            let (rows, made) = grouping.finish_top(t.keys, top)?;
+            t.groups.set(t.groups.get() + made as u64);
+            Ok(rows)
         }
         None => grouping.finish(),
     }
@@ -544,15 +544,40 @@ impl<'a> Grouping<'a> {
         self.ctx
             .guard
             .charge(self.keys.len() + self.aggregates.len())?;
-        let group = self.hashes.len();
         let number = self.group_number()?;
         self.push_accumulators(row)?;
+        Ok(self.insert_group(hash, number))
+    }
+
+    /// Enters a group numbered `number` (the next one) whose key is in
+    /// `key_values` and whose accumulators were just pushed; its number.
+    #[inline]
+    fn insert_group(&mut self, hash: u64, number: u32) -> usize {
         self.group_keys.append(&mut self.key_values);
         self.hashes.push(hash);
         let hashes = &self.hashes;
         self.groups
             .insert_unique(hash, number, |&g| hashes[g as usize]);
-        Ok(group)
+        number as usize
+    }
+
+    /// The group whose key equals `key_values`, whose hash is `hash`.
+    #[inline]
+    fn find_group(&self, hash: u64) -> Option<usize> {
+        // Without keys there is one group: nothing to look up.
+        let key_count = self.keys.len();
+        if key_count == 0 {
+            return (!self.hashes.is_empty()).then_some(0);
+        }
+        self.groups
+            .find(hash, |&g| {
+                let start = g as usize * key_count;
+                self.group_keys[start..start + key_count]
+                    .iter()
+                    .zip(&self.key_values)
+                    .all(|(a, b)| a.key_ref() == b.key_ref())
+            })
+            .map(|&g| g as usize)
     }
 
     /// Makes room for `groups` groups.
@@ -594,20 +619,7 @@ impl<'a> Grouping<'a> {
             self.ctx.guard.tick()?;
             self.key_values.clear();
             self.key_values.extend(keys.by_ref().take(key_count));
-            let found = if key_count == 0 {
-                (!self.hashes.is_empty()).then_some(0)
-            } else {
-                let (group_keys, key_values) = (&self.group_keys, &self.key_values);
-                self.groups
-                    .find(hash, |&g| {
-                        let start = g as usize * key_count;
-                        group_keys[start..start + key_count]
-                            .iter()
-                            .zip(key_values)
-                            .all(|(a, b)| a.key_ref() == b.key_ref())
-                    })
-                    .map(|&g| g as usize)
-            };
+            let found = self.find_group(hash);
             let per_group = self.aggregates.len();
             match found {
                 Some(g) => {
@@ -622,11 +634,7 @@ impl<'a> Grouping<'a> {
                     let number = self.group_number()?;
                     self.accumulators
                         .extend(accumulators.by_ref().take(per_group));
-                    self.group_keys.append(&mut self.key_values);
-                    self.hashes.push(hash);
-                    let hashes = &self.hashes;
-                    self.groups
-                        .insert_unique(hash, number, |&g| hashes[g as usize]);
+                    self.insert_group(hash, number);
                 }
             }
         }
@@ -659,22 +667,7 @@ impl<'a> Grouping<'a> {
             self.key_values.push(v);
         }
         let hash = hasher.finish();
-        // Without keys there is one group: nothing to look up.
-        let key_count = self.keys.len();
-        let found = if self.keys.is_empty() {
-            (!self.hashes.is_empty()).then_some(0)
-        } else {
-            let (group_keys, key_values) = (&self.group_keys, &self.key_values);
-            self.groups
-                .find(hash, |&g| {
-                    let start = g as usize * key_count;
-                    group_keys[start..start + key_count]
-                        .iter()
-                        .zip(key_values)
-                        .all(|(a, b)| a.key_ref() == b.key_ref())
-                })
-                .map(|&g| g as usize)
-        };
+        let found = self.find_group(hash);
         let group = match found {
             Some(g) => g,
             None => self.new_group(row, hash)?,
@@ -728,10 +721,16 @@ impl<'a> Grouping<'a> {
     /// The best `top` of the groups' rows by `keys` (`Op::Sort` with a
     /// limit after the grouping): each row is made in one buffer, and
     /// copied only when it makes the cut.
-    pub fn finish_top(self, keys: &'a [(Expr, bool)], top: usize) -> Result<Vec<Row>, QueryError> {
+    /// Also says how many rows the groups made.
+    pub fn finish_top(
+        self,
+        keys: &'a [(Expr, bool)],
+        top: usize,
+    ) -> Result<(Vec<Row>, usize), QueryError> {
         let mut best = TopK::new(self.ctx, keys, top);
         self.finish_each(&mut |row| best.offer(Offered::Borrowed(row)))?;
-        best.finish()
+        let made = best.offered;
+        Ok((best.finish()?, made))
     }
 
     /// Hands each group's row to `sink`, in the order the groups
@@ -812,12 +811,22 @@ fn sort_checked<T>(
         run.sort_by(&cmp);
         runs.push(run);
     }
+    merge_runs(ctx, runs, &cmp)
+}
+
+/// Merges sorted runs pairwise into one, an earlier run first among
+/// equals, checking the deadline and cancellation as it goes.
+pub fn merge_runs<T>(
+    ctx: &Ctx<'_>,
+    mut runs: Vec<Vec<T>>,
+    cmp: &impl Fn(&T, &T) -> Ordering,
+) -> Result<Vec<T>, QueryError> {
     while runs.len() > 1 {
         let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
         let mut pairs = runs.into_iter();
         while let Some(left) = pairs.next() {
             match pairs.next() {
-                Some(right) => merged.push(merge_checked(ctx, left, right, &cmp)?),
+                Some(right) => merged.push(merge_checked(ctx, left, right, cmp)?),
                 None => merged.push(left),
             }
         }
@@ -827,7 +836,7 @@ fn sort_checked<T>(
 }
 
 /// Merges two sorted runs, the left one first among equals.
-pub fn merge_checked<T>(
+fn merge_checked<T>(
     ctx: &Ctx<'_>,
     left: Vec<T>,
     right: Vec<T>,
@@ -855,14 +864,15 @@ pub fn merge_checked<T>(
 /// A sort key with, for a string, its first 16 bytes as a number: most
 /// comparisons then end on two integers in the key itself, without
 /// following the strings' pointers (scattered over the heap).
-struct SortKey {
+pub struct SortKey {
     value: Value,
     /// The string's first 16 bytes, big-endian, zero-padded.
     prefix: u128,
 }
 
 impl SortKey {
-    fn new(value: Value) -> SortKey {
+    /// The key of `value`.
+    pub fn new(value: Value) -> SortKey {
         let prefix = match &value {
             Value::String(s) => string_prefix(s),
             _ => 0,
@@ -898,6 +908,19 @@ pub fn sort<'a>(
         Some(e) => top_k(ctx, input, keys, count_arg(ctx, e, "LIMIT")?),
         None => sort_all(ctx, input, keys),
     }
+}
+
+/// How two rows' sort keys order them under `keys` (ascending or
+/// descending each).
+pub fn order_by(keys: &[(Expr, bool)], a: &[SortKey], b: &[SortKey]) -> Ordering {
+    for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
+        let o = x.order(y);
+        let o = if *desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
 }
 
 /// The best `top` rows by `keys`, in order, the earlier row first among
@@ -958,17 +981,6 @@ impl<'a> TopK<'a> {
         }
     }
 
-    fn order(keys: &[(Expr, bool)], a: &[SortKey], b: &[SortKey]) -> Ordering {
-        for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
-            let o = x.order(y);
-            let o = if *desc { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        Ordering::Equal
-    }
-
     /// Keeps the best `k` rows (unordered).
     fn keep(&mut self, k: usize) {
         let keys = self.keys;
@@ -976,7 +988,7 @@ impl<'a> TopK<'a> {
             self.rows.clear();
         } else if k < self.rows.len() {
             self.rows.select_nth_unstable_by(k - 1, |a, b| {
-                Self::order(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
+                order_by(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
             });
             self.rows.truncate(k);
         }
@@ -998,7 +1010,7 @@ impl<'a> TopK<'a> {
         let top = self.top;
         if self.trimmed
             && top > 0
-            && Self::order(self.keys, &self.scratch, &self.rows[top - 1].0) != Ordering::Less
+            && order_by(self.keys, &self.scratch, &self.rows[top - 1].0) != Ordering::Less
         {
             return Ok(());
         }
@@ -1030,7 +1042,7 @@ impl<'a> TopK<'a> {
         ctx.guard.check()?;
         let keys = self.keys;
         let rows = sort_checked(ctx, std::mem::take(&mut self.rows), |a, b| {
-            Self::order(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
+            order_by(keys, &a.0, &b.0).then(a.1.cmp(&b.1))
         })?;
         Ok(rows.into_iter().map(|(_, _, r)| r).collect())
     }

@@ -34,7 +34,7 @@ use std::time::Instant;
 
 use indexmap::IndexMap;
 
-use super::ops::{self, Grouping, PartialGroups};
+use super::ops::{self, Grouping, PartialGroups, SortKey};
 use super::{Ctx, Deleted, Guard, Row, Share, SplitMemo};
 use crate::graph::Graph;
 use crate::query::aggregate::Accumulator;
@@ -84,8 +84,8 @@ impl Breaker<'_> {
 /// What one run of shares made.
 enum Made {
     Groups(PartialGroups),
-    /// Sorted rows, with their sort keys (`keys.len()` values a row).
-    Sorted(Vec<Row>, Vec<Value>),
+    /// Sorted rows, each with its sort keys.
+    Sorted(Vec<(Row, Vec<SortKey>)>),
     Rows(Vec<Row>),
 }
 
@@ -386,13 +386,15 @@ impl<'a> Open<'a> {
             (Open::Groups(grouping, _), _) => Ok(Made::Groups((*grouping).into_partial())),
             (Open::Rows(rows), Breaker::Sort { keys, top }) => {
                 let sorted = ops::sort(ctx, Box::new(rows.into_iter().map(Ok)), keys, top)?;
-                let mut values = Vec::with_capacity(sorted.len() * keys.len());
-                for r in &sorted {
-                    for (e, _) in keys {
-                        values.push(ctx.eval(e, r)?);
-                    }
+                let mut run = Vec::with_capacity(sorted.len());
+                for r in sorted {
+                    let k = keys
+                        .iter()
+                        .map(|(e, _)| ctx.eval(e, &r).map(SortKey::new))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    run.push((r, k));
                 }
-                Ok(Made::Sorted(sorted, values))
+                Ok(Made::Sorted(run))
             }
             (Open::Rows(rows), _) => Ok(Made::Rows(rows)),
         }
@@ -420,45 +422,17 @@ fn merge<'a>(
             grouping.finish()
         }
         Breaker::Sort { keys, top } => {
-            let width = keys.len();
-            let mut runs: Vec<Vec<(Row, Vec<Value>)>> = made
+            let runs: Vec<_> = made
                 .into_iter()
                 .filter_map(|m| match m {
-                    Made::Sorted(rows, values) => Some(
-                        rows.into_iter()
-                            .zip(chunks(values, width))
-                            .collect::<Vec<_>>(),
-                    ),
+                    Made::Sorted(run) => Some(run),
                     _ => None,
                 })
                 .collect();
-            let cmp = |a: &(Row, Vec<Value>), b: &(Row, Vec<Value>)| {
-                for ((x, y), (_, desc)) in a.1.iter().zip(&b.1).zip(keys) {
-                    let o = x.order(y);
-                    let o = if *desc { o.reverse() } else { o };
-                    if o != std::cmp::Ordering::Equal {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            };
-            while runs.len() > 1 {
-                let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
-                let mut pairs = runs.into_iter();
-                while let Some(left) = pairs.next() {
-                    match pairs.next() {
-                        Some(right) => merged.push(ops::merge_checked(ctx, left, right, &cmp)?),
-                        None => merged.push(left),
-                    }
-                }
-                runs = merged;
-            }
-            let mut rows: Vec<Row> = runs
-                .pop()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(r, _)| r)
-                .collect();
+            let cmp =
+                |a: &(Row, Vec<SortKey>), b: &(Row, Vec<SortKey>)| ops::order_by(keys, &a.1, &b.1);
+            let merged = ops::merge_runs(ctx, runs, &cmp)?;
+            let mut rows: Vec<Row> = merged.into_iter().map(|(r, _)| r).collect();
             if let Some(e) = top {
                 rows.truncate(ops::count_arg(ctx, e, "LIMIT")?);
             }
@@ -472,13 +446,6 @@ fn merge<'a>(
             })
             .collect()),
     }
-}
-
-/// `values` cut into vectors of `width` (a vector of none each when
-/// `width` is 0).
-fn chunks(values: Vec<Value>, width: usize) -> impl Iterator<Item = Vec<Value>> {
-    let mut values = values.into_iter();
-    std::iter::repeat_with(move || values.by_ref().take(width).collect())
 }
 
 /// The mutex's value, even after a thread panicked holding it (the panic

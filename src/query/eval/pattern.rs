@@ -398,12 +398,14 @@ impl<'a> Matcher<'a> {
                     (_, Some(t)) if !x.to_bound && t.len() == 1 => t.first().copied(),
                     _ => None,
                 };
-                let candidates = match (from, x.range) {
-                    _ if made.is_some() => made.unwrap_or(Candidates::Nodes(Vec::new())),
-                    (None, Some(_)) => Candidates::Chains(Vec::new()),
-                    (None, None) => Candidates::Edges(Rc::new(Vec::new())),
-                    (Some(from), None) => Candidates::Edges(self.cached_edges(from, x, target)),
-                    (Some(from), Some((min, max))) => {
+                let candidates = match (made, from, x.range) {
+                    (Some(made), _, _) => made,
+                    (None, None, Some(_)) => Candidates::Chains(Vec::new()),
+                    (None, None, None) => Candidates::Edges(Rc::new(Vec::new())),
+                    (None, Some(from), None) => {
+                        Candidates::Edges(self.cached_edges(from, x, target))
+                    }
+                    (None, Some(from), Some((min, max))) => {
                         Candidates::Chains(self.chains(from, x, rel_keys, props, min, max)?)
                     }
                 };

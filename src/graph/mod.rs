@@ -149,20 +149,28 @@ fn typed_remove(groups: &mut [TypedEdges], ty: Sym, edge: EdgeId) {
 /// Reads the record of every property list `lists` gives for `items`,
 /// then (their addresses now at hand) every key: the reads of one pass
 /// wait for none of the others, so that their cache misses overlap (see
-/// `Graph::warm`). Every key is read, as a list of several entries spans
-/// several cache lines.
+/// `Graph::warm`).
 fn touch<'g, T>(items: &[T], lists: impl Fn(&T) -> [Option<&'g Properties>; 2]) {
+    /// Items read per pass: their lists are kept on the stack between the
+    /// passes.
+    const CHUNK: usize = 16;
     // The values read are folded into `touched` only so that the reads are
     // not optimised away.
     let mut touched = 0usize;
-    for item in items {
-        for props in lists(item).into_iter().flatten() {
-            touched ^= props.len();
+    for chunk in items.chunks(CHUNK) {
+        let mut found: [&[(Sym, PropertyValue)]; 2 * CHUNK] = [&[]; 2 * CHUNK];
+        let mut n = 0;
+        for item in chunk {
+            for props in lists(item).into_iter().flatten() {
+                found[n] = &props.entries;
+                n += 1;
+            }
         }
-    }
-    for item in items {
-        for props in lists(item).into_iter().flatten() {
-            touched ^= props.entries.iter().fold(0, |t, (k, _)| t ^ k.index());
+        for entries in &found[..n] {
+            // The first and the last key: a list of several entries spans
+            // several cache lines.
+            touched ^= entries.first().map_or(0, |(k, _)| k.index());
+            touched ^= entries.last().map_or(0, |(k, _)| k.index());
         }
     }
     std::hint::black_box(touched);
@@ -405,12 +413,16 @@ impl Graph {
         touch(ids, |&n| [self.node_props(n), None]);
     }
 
-    fn node_props(&self, id: NodeId) -> Option<&Properties> {
+    /// The properties of node `id`, if it exists (without the rest of a
+    /// [`NodeRef`]).
+    pub fn node_props(&self, id: NodeId) -> Option<&Properties> {
         let data = self.graph.node_weight(NodeIndex::new(id.0 as usize))?;
         Some(&data.props)
     }
 
-    fn edge_props(&self, id: EdgeId) -> Option<&Properties> {
+    /// The properties of edge `id`, if it exists: unlike [`Graph::edge`],
+    /// this does not look up the edge's endpoints.
+    pub fn edge_props(&self, id: EdgeId) -> Option<&Properties> {
         let data = self.graph.edge_weight(EdgeIndex::new(id.0 as usize))?;
         Some(&data.props)
     }
@@ -595,6 +607,34 @@ impl Graph {
             .into_iter()
             .flatten()
             .chain(untyped.into_iter().flatten())
+    }
+
+    /// The edges of type `ty` at `node` in `direction`, in the order of
+    /// [`Graph::edges_at`], copied from the per-type lists in one go.
+    pub fn typed_edges(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        ty: Sym,
+    ) -> Vec<(EdgeId, NodeId)> {
+        if !self.graph.contains_node(NodeIndex::new(node.0 as usize)) {
+            return Vec::new();
+        }
+        let (outs, incs) = self.typed_lists(node, direction, ty);
+        let mut edges = Vec::with_capacity(outs.len() + incs.len());
+        edges.extend(outs.iter().rev());
+        let loops = direction == Direction::Both
+            && self
+                .adjacency
+                .get(node.0 as usize)
+                .is_some_and(|a| a.loops > 0);
+        if loops {
+            // A self-loop was already reported as outgoing.
+            edges.extend(incs.iter().rev().filter(|(_, other)| *other != node));
+        } else {
+            edges.extend(incs.iter().rev());
+        }
+        edges
     }
 
     /// How many edges of type `ty` `node` has in `direction` (a self-loop

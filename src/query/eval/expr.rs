@@ -348,16 +348,8 @@ impl Ctx<'_> {
         sym: impl FnOnce() -> Option<Sym>,
     ) -> Option<Result<Value, QueryError>> {
         let props = match v {
-            Value::Node(id) => self
-                .graph
-                .node(*id)
-                .map(|n| n.properties())
-                .ok_or_else(|| deleted_node(id.0)),
-            Value::Relationship(id) => self
-                .graph
-                .edge(*id)
-                .map(|r| r.properties())
-                .ok_or_else(|| deleted_edge(id.0)),
+            Value::Node(id) => self.graph.node_props(*id).ok_or_else(|| deleted_node(id.0)),
+            Value::Relationship(id) => self.graph.edge_props(*id).ok_or_else(|| deleted_edge(id.0)),
             _ => return None,
         };
         Some(props.map(|props| {

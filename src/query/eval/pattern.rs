@@ -540,7 +540,7 @@ impl<'a> Matcher<'a> {
         let g = self.ctx.graph;
         match x.types.as_slice() {
             [_] => match x.single_type(g) {
-                Some(sym) => g.edges_at(from, x.direction, Some(sym)).collect(),
+                Some(sym) => g.typed_edges(from, x.direction, sym),
                 None => Vec::new(),
             },
             _ => g.edges_at(from, x.direction, None).collect(),

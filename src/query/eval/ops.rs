@@ -800,7 +800,28 @@ const SORT_RUN: usize = 1 << 16;
 /// then merged pairwise.
 fn sort_checked<T>(
     ctx: &Ctx<'_>,
+    rows: Vec<T>,
+    cmp: impl Fn(&T, &T) -> Ordering,
+) -> Result<Vec<T>, QueryError> {
+    sort_in_runs(ctx, rows, false, cmp)
+}
+
+/// [`sort_checked`] for an order in which no two items are equal: each run
+/// is sorted unstably, which then gives the same order, faster.
+fn sort_checked_unique<T>(
+    ctx: &Ctx<'_>,
+    rows: Vec<T>,
+    cmp: impl Fn(&T, &T) -> Ordering,
+) -> Result<Vec<T>, QueryError> {
+    sort_in_runs(ctx, rows, true, cmp)
+}
+
+/// Sorts runs of `SORT_RUN` items (unstably when `unique`), checking the
+/// deadline before each, then merges them.
+fn sort_in_runs<T>(
+    ctx: &Ctx<'_>,
     mut rows: Vec<T>,
+    unique: bool,
     cmp: impl Fn(&T, &T) -> Ordering,
 ) -> Result<Vec<T>, QueryError> {
     let mut runs: Vec<Vec<T>> = Vec::new();
@@ -808,7 +829,11 @@ fn sort_checked<T>(
         let rest = rows.split_off(rows.len().min(SORT_RUN));
         let mut run = std::mem::replace(&mut rows, rest);
         ctx.guard.check()?;
-        run.sort_by(&cmp);
+        if unique {
+            run.sort_unstable_by(&cmp);
+        } else {
+            run.sort_by(&cmp);
+        }
         runs.push(run);
     }
     merge_runs(ctx, runs, &cmp)
@@ -882,6 +907,9 @@ impl SortKey {
 
     /// `Value::order`, by the prefixes where they decide it.
     fn order(&self, other: &SortKey) -> Ordering {
+        if let (Value::Int(a), Value::Int(b)) = (&self.value, &other.value) {
+            return a.cmp(b);
+        }
         if let (Value::String(a), Value::String(b)) = (&self.value, &other.value) {
             let by_prefix = self.prefix.cmp(&other.prefix);
             if by_prefix != Ordering::Equal {
@@ -1002,16 +1030,30 @@ impl<'a> TopK<'a> {
             Offered::Borrowed(r) => r,
         };
         self.scratch.clear();
-        for (e, _) in self.keys {
-            self.scratch.push(SortKey::new(ctx.eval(e, r)?));
-        }
         let position = self.offered;
         self.offered += 1;
         let top = self.top;
-        if self.trimmed
-            && top > 0
-            && order_by(self.keys, &self.scratch, &self.rows[top - 1].0) != Ordering::Less
-        {
+        // Once trimmed, the keys are read one at a time against the worst
+        // row kept's, and the first that decides settles it: most rows
+        // offered lose on their first key, and their other keys go unread.
+        let worst = (self.trimmed && top > 0).then(|| &self.rows[top - 1].0);
+        let mut beats_worst = worst.is_none();
+        for (i, (e, desc)) in self.keys.iter().enumerate() {
+            let key = SortKey::new(ctx.eval_ref(e, r)?.into_owned());
+            if let Some(worst) = worst
+                && !beats_worst
+            {
+                let o = key.order(&worst[i]);
+                match if *desc { o.reverse() } else { o } {
+                    Ordering::Less => beats_worst = true,
+                    // Equal on every key, the later row loses the tie.
+                    Ordering::Greater => return Ok(()),
+                    Ordering::Equal => {}
+                }
+            }
+            self.scratch.push(key);
+        }
+        if !beats_worst {
             return Ok(());
         }
         let row = match row {
@@ -1049,20 +1091,50 @@ impl<'a> TopK<'a> {
 }
 
 /// What the sort of all rows moves around: the row's position, and the
-/// first key's string prefix when it is a string (see `SortKey`).
+/// first key as a number that orders as it does, when it is a string (its
+/// prefix, see `SortKey`), an integer or a date.
 struct SortEntry {
-    /// The first key's first 16 bytes, big-endian, zero-padded.
+    /// The first key's order as a number: for a string its first 16 bytes,
+    /// big-endian, zero-padded.
     head: u128,
     /// The row's position in the input.
     index: u32,
     /// `HEAD_NONE`, `HEAD_SHORT` (a string of at most 16 bytes: the head is
-    /// all of it) or `HEAD_LONG`.
+    /// all of it), `HEAD_LONG`, `HEAD_INT` or `HEAD_DATE`.
     kind: u8,
 }
 
 const HEAD_NONE: u8 = 0;
 const HEAD_SHORT: u8 = 1;
 const HEAD_LONG: u8 = 2;
+const HEAD_INT: u8 = 3;
+const HEAD_DATE: u8 = 4;
+
+/// Whether a head of `kind` is a string's prefix.
+fn is_string_head(kind: u8) -> bool {
+    kind == HEAD_SHORT || kind == HEAD_LONG
+}
+
+/// The head of a sort's first key and its kind (see `SortEntry`).
+fn sort_head(v: &Value) -> (u128, u8) {
+    match v {
+        Value::String(s) => {
+            let kind = if s.len() <= 16 { HEAD_SHORT } else { HEAD_LONG };
+            (string_prefix(s), kind)
+        }
+        // Flipping the sign bit orders two's complement as unsigned.
+        Value::Int(i) => (u128::from((*i as u64) ^ (1 << 63)), HEAD_INT),
+        Value::Date(d) => {
+            // An unknown month or day (0) sorts before every known one, as
+            // in `PartialDate`'s order.
+            let year = u128::from((d.get_year() as u32) ^ (1 << 31));
+            let month = u128::from(d.get_month().map_or(0, |m| u16::from(m) + 1));
+            let day = u128::from(d.get_day().map_or(0, |m| u16::from(m) + 1));
+            ((year << 32) | (month << 16) | day, HEAD_DATE)
+        }
+        _ => (0, HEAD_NONE),
+    }
+}
 
 /// Every row, sorted by `keys` (stable). The keys' values sit in one flat
 /// vector, and the sort moves small entries, not rows; most comparisons
@@ -1091,10 +1163,7 @@ fn sort_all<'a>(
             values.push(ctx.eval(e, &row)?);
         }
         let (head, kind) = match values.get(values.len() - width) {
-            Some(Value::String(s)) if width > 0 => {
-                let kind = if s.len() <= 16 { HEAD_SHORT } else { HEAD_LONG };
-                (string_prefix(s), kind)
-            }
+            Some(v) if width > 0 => sort_head(v),
             _ => (0, HEAD_NONE),
         };
         let size = row.len() + width;
@@ -1107,7 +1176,7 @@ fn sort_all<'a>(
     let cmp = |a: &SortEntry, b: &SortEntry| -> Ordering {
         let (i, j) = (a.index as usize * width, b.index as usize * width);
         for (t, d) in desc.iter().enumerate() {
-            let o = if t == 0 && a.kind != HEAD_NONE && b.kind != HEAD_NONE {
+            let o = if t == 0 && is_string_head(a.kind) && is_string_head(b.kind) {
                 match a.head.cmp(&b.head) {
                     // Equal padded prefixes of short strings: one is the
                     // other plus NUL bytes, or they are equal.
@@ -1117,6 +1186,9 @@ fn sort_all<'a>(
                     Ordering::Equal => values[i].order(&values[j]),
                     o => o,
                 }
+            } else if t == 0 && a.kind == b.kind && a.kind != HEAD_NONE {
+                // An integer's or a date's head is all of it.
+                a.head.cmp(&b.head)
             } else {
                 values[i + t].order(&values[j + t])
             };
@@ -1128,16 +1200,24 @@ fn sort_all<'a>(
         a.index.cmp(&b.index)
     };
     ctx.guard.check()?;
-    let entries = if width > 0 && entries.iter().all(|e| e.kind != HEAD_NONE) {
-        // Every first key is a string: sort by the prefixes alone (cheap
-        // comparisons of numbers in the entries), then each run of equal
-        // prefixes by the full comparison.
+    let same_kind = |e: &SortEntry| match entries.first().map(|f| f.kind) {
+        Some(HEAD_SHORT | HEAD_LONG) => is_string_head(e.kind),
+        Some(k) => k != HEAD_NONE && e.kind == k,
+        None => false,
+    };
+    let entries = if width > 0 && entries.iter().all(same_kind) {
+        // Every first key is a string, or every one an integer, or every
+        // one a date: sort by the heads alone (cheap comparisons of numbers
+        // in the entries), then each run of equal heads by the full
+        // comparison.
+        // No two entries compare equal (their positions differ), so an
+        // unstable sort puts them in the one order a stable sort would.
         let mut entries = if desc[0] {
-            sort_checked(ctx, entries, |a, b| {
+            sort_checked_unique(ctx, entries, |a, b| {
                 b.head.cmp(&a.head).then(a.index.cmp(&b.index))
             })?
         } else {
-            sort_checked(ctx, entries, |a, b| {
+            sort_checked_unique(ctx, entries, |a, b| {
                 a.head.cmp(&b.head).then(a.index.cmp(&b.index))
             })?
         };

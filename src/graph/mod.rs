@@ -861,6 +861,7 @@ impl Graph {
     }
 
     /// Whether `node` exists and carries the label of `test`.
+    #[inline]
     pub fn passes(&self, node: NodeId, test: LabelTest) -> bool {
         match test {
             LabelTest::Bit(bit) => self

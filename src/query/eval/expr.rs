@@ -7,10 +7,42 @@ use super::{Ctx, Row};
 use crate::graph::Sym;
 use crate::query::error::{ErrorCode, QueryError};
 use crate::query::functions;
-use crate::query::plan::{BinaryOp, Expr, MapItem, PathParts, Quantifier, UnaryOp};
+use crate::query::plan::{BinaryOp, Expr, MapItem, PathParts, PropKey, Quantifier, Slot, UnaryOp};
 use crate::query::value::Value;
 use crate::span::Span;
 use std::borrow::Cow;
+
+/// An expression read once per row, sorted out once per operator: most
+/// grouping keys, aggregate arguments and projections are a variable or a
+/// property of one, read without walking the expression.
+#[derive(Clone, Copy)]
+pub(super) enum Read<'a> {
+    /// The value in a slot.
+    Slot(Slot),
+    /// A property of the node or relationship in a slot; the whole
+    /// expression is evaluated when the slot holds anything else.
+    Property(Slot, &'a PropKey, &'a Expr),
+    /// Any other expression.
+    Expr(&'a Expr),
+}
+
+impl<'a> Read<'a> {
+    /// How to read `e`.
+    pub(super) fn of(e: &'a Expr) -> Read<'a> {
+        let mut inner = e;
+        while let Expr::Located(_, x) = inner {
+            inner = x;
+        }
+        match inner {
+            Expr::Slot(s) => Read::Slot(*s),
+            Expr::Property(of, key) => match of.as_slot() {
+                Some(s) => Read::Property(s, key, e),
+                None => Read::Expr(e),
+            },
+            _ => Read::Expr(e),
+        }
+    }
+}
 
 fn type_error(code: ErrorCode, message: String) -> QueryError {
     QueryError {
@@ -437,6 +469,33 @@ impl Ctx<'_> {
             }
             Expr::Located(span, inner) => self.is_true(inner, row).map_err(at(*span)),
             _ => Ok(matches!(self.eval(e, row)?, Value::Bool(true))),
+        }
+    }
+
+    /// Reads `r` over `row` (see [`Read`]), borrowing a slot's value.
+    #[inline]
+    pub(super) fn read<'r>(&self, r: Read<'r>, row: &'r Row) -> Result<Cow<'r, Value>, QueryError> {
+        static NULL: Value = Value::Null;
+        match r {
+            Read::Slot(s) => Ok(Cow::Borrowed(row.get(s).unwrap_or(&NULL))),
+            Read::Property(s, key, e) => {
+                let props = match row.get(s) {
+                    Some(Value::Node(id)) => self.graph.node_props(*id),
+                    Some(Value::Relationship(id)) => self.graph.edge_props(*id),
+                    _ => None,
+                };
+                match props {
+                    Some(props) => Ok(Cow::Owned(
+                        key.sym(self.graph)
+                            .and_then(|k| props.get(k))
+                            .map_or(Value::Null, Value::from_property),
+                    )),
+                    // Null, a map, a deleted entity: the general way, with
+                    // its errors.
+                    None => self.eval_ref(e, row),
+                }
+            }
+            Read::Expr(e) => self.eval_ref(e, row),
         }
     }
 

@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
 
+use super::expr::Read;
 use super::pattern::Matcher;
 use super::{Ctx, Row, Share};
 use crate::query::aggregate::Accumulator;
@@ -301,14 +302,17 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -
                 Ok(r)
             }))
         })),
-        Op::Project { items } => Box::new(input.map(move |row| {
-            let mut row = row?;
-            for (e, slot) in items {
-                let v = ctx.eval(e, &row)?;
-                row[*slot] = v;
-            }
-            Ok(row)
-        })),
+        Op::Project { items } => {
+            let reads: Vec<(Read, usize)> = items.iter().map(|(e, s)| (Read::of(e), *s)).collect();
+            Box::new(input.map(move |row| {
+                let mut row = row?;
+                for (read, slot) in &reads {
+                    let v = ctx.read(*read, &row)?.into_owned();
+                    row[*slot] = v;
+                }
+                Ok(row)
+            }))
+        }
         Op::Distinct { slots } => {
             let mut seen: HashSet<Vec<HashKey>, FastBuild> = HashSet::default();
             Box::new(input.filter_map(move |row| match row {
@@ -408,6 +412,10 @@ pub struct Grouping<'a> {
     accumulators: Vec<Accumulator>,
     /// The key values of one row, reused from row to row.
     key_values: Vec<Value>,
+    /// How each key is read.
+    key_reads: Vec<Read<'a>>,
+    /// How each aggregate's argument is read (`None` for `count(*)`).
+    arg_reads: Vec<Option<Read<'a>>>,
     /// Which aggregates keep their values (`collect` and the like): those
     /// are charged to the memory budget.
     keeps: Vec<bool>,
@@ -489,6 +497,11 @@ impl<'a> Grouping<'a> {
             group_keys: Vec::new(),
             accumulators: Vec::new(),
             key_values: Vec::with_capacity(keys.len()),
+            key_reads: keys.iter().map(|(e, _)| Read::of(e)).collect(),
+            arg_reads: aggregates
+                .iter()
+                .map(|c| c.arg.as_ref().map(Read::of))
+                .collect(),
             keeps,
             kept: 0,
             prototypes: aggregates
@@ -661,8 +674,8 @@ impl<'a> Grouping<'a> {
         };
         self.key_values.clear();
         let mut hasher = FastHasher::default();
-        for (e, _) in self.keys {
-            let v = ctx.eval(e, row)?;
+        for read in &self.key_reads {
+            let v = ctx.read(*read, row)?.into_owned();
             v.key_ref().hash(&mut hasher);
             self.key_values.push(v);
         }
@@ -683,15 +696,15 @@ impl<'a> Grouping<'a> {
         let ctx = self.ctx;
         let per_group = self.aggregates.len();
         let accumulators = &mut self.accumulators[group * per_group..(group + 1) * per_group];
-        for ((acc, call), keeps) in accumulators
+        for ((acc, read), keeps) in accumulators
             .iter_mut()
-            .zip(self.aggregates)
+            .zip(&self.arg_reads)
             .zip(&self.keeps)
         {
             // `count(*)` counts rows: it is fed a value that is never null.
             static ROW: Value = Value::Bool(true);
-            let arg = match &call.arg {
-                Some(e) => ctx.eval_ref(e, row)?,
+            let arg = match read {
+                Some(r) => ctx.read(*r, row)?,
                 None => std::borrow::Cow::Borrowed(&ROW),
             };
             if *keeps && !matches!(*arg, Value::Null) {
@@ -1145,6 +1158,7 @@ fn sort_all<'a>(
     keys: &'a [(Expr, bool)],
 ) -> Result<Vec<Row>, QueryError> {
     let width = keys.len();
+    let reads: Vec<Read> = keys.iter().map(|(e, _)| Read::of(e)).collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     let mut entries: Vec<SortEntry> = Vec::new();
@@ -1159,8 +1173,8 @@ fn sort_all<'a>(
                 message: "too many rows to sort".into(),
             });
         };
-        for (e, _) in keys {
-            values.push(ctx.eval(e, &row)?);
+        for read in &reads {
+            values.push(ctx.read(*read, &row)?.into_owned());
         }
         let (head, kind) = match values.get(values.len() - width) {
             Some(v) if width > 0 => sort_head(v),

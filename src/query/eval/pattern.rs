@@ -547,6 +547,7 @@ impl<'a> Matcher<'a> {
         }
     }
 
+    #[inline(always)]
     fn type_ok(&self, types: &[std::sync::Arc<str>], e: EdgeId) -> bool {
         if types.len() <= 1 {
             // One type was already used to select the edges.
@@ -558,10 +559,12 @@ impl<'a> Matcher<'a> {
             .is_some_and(|r| types.iter().any(|t| **t == *r.edge_type()))
     }
 
+    #[inline(always)]
     fn rel_props_ok(&self, keys: &Keys, values: &[Value], e: EdgeId) -> bool {
-        if keys.is_empty() {
-            return true;
-        }
+        keys.is_empty() || self.rel_props_match(keys, values, e)
+    }
+
+    fn rel_props_match(&self, keys: &Keys, values: &[Value], e: EdgeId) -> bool {
         if keys.dead {
             return false;
         }
@@ -576,17 +579,23 @@ impl<'a> Matcher<'a> {
         })
     }
 
+    #[inline(always)]
     fn node_ok(&self, keys: &Keys, values: &[Value], n: NodeId) -> bool {
         if keys.is_empty() {
             return true;
         }
+        if !keys.dead && keys.keys.is_empty() {
+            let g = self.ctx.graph;
+            return keys.tests.iter().all(|t| g.passes(n, *t));
+        }
+        self.node_props_match(keys, values, n)
+    }
+
+    fn node_props_match(&self, keys: &Keys, values: &[Value], n: NodeId) -> bool {
         if keys.dead {
             return false;
         }
         let g = self.ctx.graph;
-        if keys.keys.is_empty() {
-            return keys.tests.iter().all(|t| g.passes(n, *t));
-        }
         let Some(node) = g.node(n) else {
             return false;
         };
@@ -600,6 +609,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// Whether `e` is already bound by an earlier relationship of the clause.
+    #[inline(always)]
     fn used(&self, distinct_from: &[Slot], e: EdgeId) -> bool {
         distinct_from.iter().any(|&s| match &self.row[s] {
             Value::Relationship(r) => *r == e,
@@ -933,6 +943,7 @@ impl<'a> Matcher<'a> {
         }
     }
 
+    #[inline(always)]
     fn to_ok(&self, x: &Expand, frame: &Frame, n: NodeId) -> bool {
         (!x.to_bound || matches!(&self.row[x.to], Value::Node(m) if *m == n))
             && frame.checks.targets.as_ref().is_none_or(|t| t.contains(&n))
@@ -940,6 +951,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// Builds the named paths of a complete match.
+    #[inline(always)]
     fn bind_paths(&mut self) {
         for &(slot, parts) in &self.paths {
             let path = self.ctx.path(parts, &self.row);

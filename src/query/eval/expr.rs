@@ -44,6 +44,50 @@ impl<'a> Read<'a> {
     }
 }
 
+/// A predicate sorted out once per operator: comparisons of variables and
+/// their properties, and conjunctions of them, are tested without walking
+/// the expression (see [`Read`]).
+pub(super) enum Test<'a> {
+    /// `a op b` with a comparison `op`; errors reading a side are placed at
+    /// the span, when the comparison had one.
+    Compare(BinaryOp, Read<'a>, Read<'a>, Option<Span>),
+    /// Every one of these holds (each is tested, as `AND` evaluates both
+    /// sides).
+    All(Vec<Test<'a>>),
+    /// Any other predicate.
+    Expr(&'a Expr),
+}
+
+impl<'a> Test<'a> {
+    /// How to test `e`.
+    pub(super) fn of(e: &'a Expr) -> Test<'a> {
+        Test::within(e, None)
+    }
+
+    fn within(e: &'a Expr, span: Option<Span>) -> Test<'a> {
+        match e {
+            Expr::Located(at, inner) => match Test::within(inner, Some(*at)) {
+                Test::Expr(_) => Test::Expr(e),
+                t => t,
+            },
+            Expr::Binary(op, a, b) if is_comparison(*op) => {
+                Test::Compare(*op, Read::of(a), Read::of(b), span)
+            }
+            Expr::Binary(BinaryOp::And, a, b) if is_comparisons(a) && is_comparisons(b) => {
+                let mut all = Vec::new();
+                for side in [a, b] {
+                    match Test::within(side, span) {
+                        Test::All(inner) => all.extend(inner),
+                        t => all.push(t),
+                    }
+                }
+                Test::All(all)
+            }
+            _ => Test::Expr(e),
+        }
+    }
+}
+
 fn type_error(code: ErrorCode, message: String) -> QueryError {
     QueryError {
         code,
@@ -472,30 +516,72 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether `t` holds for `row` (see [`Test`]); null is false.
+    pub(super) fn test(&self, t: &Test<'_>, row: &Row) -> Result<bool, QueryError> {
+        match t {
+            Test::Compare(op, a, b, span) => {
+                let placed = |e: QueryError| match span {
+                    Some(s) => at(*s)(e),
+                    None => e,
+                };
+                let x = self.read(*a, row).map_err(placed)?;
+                let y = self.read(*b, row).map_err(placed)?;
+                // Two nodes or two relationships: their ids decide.
+                let same = match (&*x, &*y) {
+                    (Value::Node(m), Value::Node(n)) => Some(m == n),
+                    (Value::Relationship(m), Value::Relationship(n)) => Some(m == n),
+                    _ => None,
+                };
+                Ok(match (op, same) {
+                    (BinaryOp::Eq, Some(same)) => same,
+                    (BinaryOp::Ne, Some(same)) => !same,
+                    _ => compare(*op, &x, &y) == Some(true),
+                })
+            }
+            Test::All(tests) => {
+                let mut all = true;
+                for t in tests {
+                    all &= self.test(t, row)?;
+                }
+                Ok(all)
+            }
+            Test::Expr(e) => self.is_true(e, row),
+        }
+    }
+
     /// Reads `r` over `row` (see [`Read`]), borrowing a slot's value.
-    #[inline]
+    #[inline(always)]
     pub(super) fn read<'r>(&self, r: Read<'r>, row: &'r Row) -> Result<Cow<'r, Value>, QueryError> {
         static NULL: Value = Value::Null;
         match r {
             Read::Slot(s) => Ok(Cow::Borrowed(row.get(s).unwrap_or(&NULL))),
-            Read::Property(s, key, e) => {
-                let props = match row.get(s) {
-                    Some(Value::Node(id)) => self.graph.node_props(*id),
-                    Some(Value::Relationship(id)) => self.graph.edge_props(*id),
-                    _ => None,
-                };
-                match props {
-                    Some(props) => Ok(Cow::Owned(
-                        key.sym(self.graph)
-                            .and_then(|k| props.get(k))
-                            .map_or(Value::Null, Value::from_property),
-                    )),
-                    // Null, a map, a deleted entity: the general way, with
-                    // its errors.
-                    None => self.eval_ref(e, row),
-                }
-            }
+            Read::Property(s, key, e) => self.read_property(s, key, e, row),
             Read::Expr(e) => self.eval_ref(e, row),
+        }
+    }
+
+    /// [`Read::Property`].
+    fn read_property<'r>(
+        &self,
+        slot: Slot,
+        key: &PropKey,
+        e: &'r Expr,
+        row: &'r Row,
+    ) -> Result<Cow<'r, Value>, QueryError> {
+        let props = match row.get(slot) {
+            Some(Value::Node(id)) => self.graph.node_props(*id),
+            Some(Value::Relationship(id)) => self.graph.edge_props(*id),
+            _ => None,
+        };
+        match props {
+            Some(props) => Ok(Cow::Owned(
+                key.sym(self.graph)
+                    .and_then(|k| props.get(k))
+                    .map_or(Value::Null, Value::from_property),
+            )),
+            // Null, a map, a deleted entity: the general way, with its
+            // errors.
+            None => self.eval_ref(e, row),
         }
     }
 

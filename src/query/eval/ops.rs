@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
 
-use super::expr::Read;
+use super::expr::{Read, Test};
 use super::pattern::Matcher;
 use super::{Ctx, Row, Share};
 use crate::query::aggregate::Accumulator;
@@ -275,14 +275,17 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -
                 }
             }))
         }
-        Op::Filter(pred) => Box::new(input.filter_map(move |row| match row {
-            Ok(row) => match ctx.is_true(pred, &row) {
-                Ok(true) => Some(Ok(row)),
-                Ok(false) => None,
+        Op::Filter(pred) => {
+            let test = Test::of(pred);
+            Box::new(input.filter_map(move |row| match row {
+                Ok(row) => match ctx.test(&test, &row) {
+                    Ok(true) => Some(Ok(row)),
+                    Ok(false) => None,
+                    Err(e) => Some(Err(e)),
+                },
                 Err(e) => Some(Err(e)),
-            },
-            Err(e) => Some(Err(e)),
-        })),
+            }))
+        }
         Op::Unwind { expr, slot } => Box::new(input.flat_map(move |row| -> RowIter<'a> {
             let row = match row {
                 Ok(row) => row,
@@ -667,6 +670,10 @@ impl<'a> Grouping<'a> {
     pub fn add(&mut self, row: &Row) -> Result<(), QueryError> {
         let ctx = self.ctx;
         ctx.guard.tick()?;
+        // Without keys there is one group, made by the first row.
+        if self.keys.is_empty() && !self.hashes.is_empty() {
+            return self.update(0, row);
+        }
         let node = match self.known_group(row) {
             Some((_, Some(group))) => return self.update(group, row),
             Some((node, None)) => Some(node),

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use super::expr::Test;
 use super::{Ctx, Row, Share};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -188,7 +189,7 @@ pub struct Matcher<'a> {
     ctx: &'a Ctx<'a>,
     steps: Vec<&'a Step>,
     paths: Vec<&'a (Slot, PathParts)>,
-    filter: Option<&'a Expr>,
+    filter: Option<Test<'a>>,
     optional: bool,
     new_slots: &'a [Slot],
     row: Row,
@@ -234,7 +235,7 @@ impl<'a> Matcher<'a> {
             ctx,
             steps: patterns.iter().flat_map(|p| p.steps.iter()).collect(),
             paths: patterns.iter().filter_map(|p| p.path.as_ref()).collect(),
-            filter,
+            filter: filter.map(Test::of),
             optional,
             new_slots,
             row,
@@ -1001,8 +1002,8 @@ impl<'a> Matcher<'a> {
 
     /// Whether the current row passes the clause's `WHERE`.
     fn accept(&mut self) -> Result<bool, QueryError> {
-        let keep = match self.filter {
-            Some(f) => self.ctx.is_true(f, &self.row)?,
+        let keep = match &self.filter {
+            Some(t) => self.ctx.test(t, &self.row)?,
             None => true,
         };
         self.found |= keep;

@@ -7,6 +7,7 @@
 //! honorific before the name, a title in apposition after it, a name the
 //! document already gave, coordination with a cued name, or a speaker line.
 
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 
 use crate::hash::FastBuild;
@@ -101,6 +102,17 @@ pub struct Entities {
     pub recency: Vec<(usize, usize, usize, bool)>,
 }
 
+/// Whether `written`, a token as written, lower-cases to `stored`, a
+/// lower-cased token (ASCII needs no new string).
+fn lowers_to(written: &str, stored: &str) -> bool {
+    if written.is_ascii() {
+        // `stored` has no ASCII capitals: ignoring ASCII case is lower-casing.
+        stored.eq_ignore_ascii_case(written)
+    } else {
+        stored == written.to_lowercase()
+    }
+}
+
 impl Entities {
     /// The entity of a country, organisation or place, made when new.
     pub fn named(&mut self, label: Label, name: &str, country: Option<&str>) -> usize {
@@ -137,18 +149,38 @@ impl Entities {
 
     /// The person entity a name (its tokens as written) refers to: an
     /// earlier person sharing its tokens, or a new one.
-    fn person(&mut self, tokens: &[String]) -> usize {
-        let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
-        let name = tokens.join(" ");
+    fn person<S: Borrow<str>>(&mut self, tokens: &[S]) -> usize {
+        let written = |i: usize| tokens.get(i).map_or("", |t| t.borrow());
+        // Whether all of `tokens` are among `toks`, and one token or the
+        // same first and last tokens; and the same the other way round.
+        let ends_agree = |toks: &[String]| {
+            toks.first().is_some_and(|x| lowers_to(written(0), x))
+                && toks
+                    .last()
+                    .is_some_and(|x| lowers_to(written(tokens.len().saturating_sub(1)), x))
+        };
+        let written_in = |toks: &[String]| {
+            !tokens.is_empty()
+                && tokens
+                    .iter()
+                    .all(|t| toks.iter().any(|x| lowers_to(t.borrow(), x)))
+                && (tokens.len() == 1 || ends_agree(toks))
+        };
+        let known_in = |toks: &[String]| {
+            !toks.is_empty()
+                && toks
+                    .iter()
+                    .all(|x| tokens.iter().any(|t| lowers_to(t.borrow(), x)))
+                && (toks.len() == 1 || ends_agree(toks))
+        };
         let mut best: Option<usize> = None;
         for (&e, toks) in &self.person_tokens {
-            let same = *toks == lower;
-            let contained = |a: &[String], b: &[String]| {
-                !a.is_empty()
-                    && a.iter().all(|t| b.contains(t))
-                    && (a.len() == 1 || (a.first() == b.first() && a.last() == b.last()))
-            };
-            if same || contained(&lower, toks) || contained(toks, &lower) {
+            let same = toks.len() == tokens.len()
+                && toks
+                    .iter()
+                    .zip(tokens)
+                    .all(|(x, t)| lowers_to(t.borrow(), x));
+            if same || written_in(toks) || known_in(toks) {
                 // The most recently mentioned candidate wins.
                 let last = |x: usize| {
                     self.recency
@@ -164,31 +196,41 @@ impl Entities {
                 }
             }
         }
-        if let Some(e) = best {
-            let known_len = self.person_tokens.get(&e).map_or(0, Vec::len);
-            if lower.len() > known_len {
-                // A fuller form: it becomes the canonical name.
-                let old = std::mem::replace(&mut self.list[e].name, name.clone());
-                self.person_tokens.insert(e, lower);
-                if !self.list[e].aliases.contains(&old) {
-                    self.list[e].aliases.push(old);
+        let lower =
+            || -> Vec<String> { tokens.iter().map(|t| t.borrow().to_lowercase()).collect() };
+        let joined = || tokens.join(" ");
+        let e = match best {
+            Some(e) => {
+                let known_len = self.person_tokens.get(&e).map_or(0, Vec::len);
+                if tokens.len() > known_len {
+                    // A fuller form: it becomes the canonical name.
+                    let name = joined();
+                    let old = std::mem::replace(&mut self.list[e].name, name.clone());
+                    self.person_tokens.insert(e, lower());
+                    if !self.list[e].aliases.contains(&old) {
+                        self.list[e].aliases.push(old);
+                    }
+                    self.list[e].aliases.retain(|a| a != &name);
+                    self.by_name[Label::Person as usize].insert(name, e);
                 }
-                self.list[e].aliases.retain(|a| a != &name);
-                self.by_name[Label::Person as usize].insert(name, e);
+                e
             }
-            return e;
-        }
-        self.list.push(Entity {
-            label: Label::Person,
-            name: name.clone(),
-            aliases: Vec::new(),
-            title: None,
-            mentions: Vec::new(),
-            country: None,
-        });
-        let e = self.list.len() - 1;
-        self.person_tokens.insert(e, lower);
-        self.by_name[Label::Person as usize].insert(name, e);
+            None => {
+                let name = joined();
+                self.list.push(Entity {
+                    label: Label::Person,
+                    name: name.clone(),
+                    aliases: Vec::new(),
+                    title: None,
+                    mentions: Vec::new(),
+                    country: None,
+                });
+                let e = self.list.len() - 1;
+                self.person_tokens.insert(e, lower());
+                self.by_name[Label::Person as usize].insert(name, e);
+                e
+            }
+        };
         e
     }
 
@@ -293,7 +335,7 @@ pub fn strip_possessive(w: &str) -> (&str, bool) {
 }
 
 /// "KISHIDA" -> "Kishida"; initials and mixed case stay.
-fn name_case(w: &str) -> String {
+fn name_case(w: &str) -> Cow<'_, str> {
     // Cheapest test first: most names have a lower-case letter.
     if w.chars().all(|c| !c.is_lowercase())
         && !w.contains('.')
@@ -307,9 +349,9 @@ fn name_case(w: &str) -> String {
                 out.extend(c.to_lowercase());
             }
         }
-        out
+        Cow::Owned(out)
     } else {
-        w.to_string()
+        Cow::Borrowed(w)
     }
 }
 
@@ -828,7 +870,7 @@ pub fn sentence_mentions(
             i = j;
             continue;
         }
-        let name_words: Vec<String> = name_words().map(name_case).collect();
+        let name_words: Vec<Cow<str>> = name_words().map(name_case).collect();
         let entity = ents.person(&name_words);
         let span = Span {
             start: toks[s].span.start,
@@ -845,7 +887,7 @@ pub fn sentence_mentions(
             } else if addressed(&["mr.", "mr", "sir", "king"]) {
                 Some(Gender::Male)
             } else {
-                name_words.first().and_then(|w| lex.gender(w))
+                name_words.first().and_then(|w| lex.gender(w.as_ref()))
             };
             if let Some(g) = g {
                 e.insert(g);

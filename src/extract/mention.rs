@@ -380,7 +380,7 @@ pub fn sentence_mentions(
 ) -> SentenceMentions {
     let toks = &sent.tokens;
     let n = toks.len();
-    let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| lowers.word(i);
     let lower = |i: usize| lowers.get(i);
     let tok_of_start = |b: usize| {
         let i = toks.partition_point(|t| t.span.end as usize <= b);

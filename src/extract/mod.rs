@@ -29,50 +29,78 @@ pub use facts::{DocFacts, Entity, Relation};
 use mention::{Entities, MentionKind, Role};
 use relation::Context;
 
-/// The lower-cased words of a sentence in one buffer: comparisons in the
-/// extractor run once per token and must not allocate.
-pub struct Lowered {
+/// The words of a sentence as written and lower-cased: comparisons in the
+/// extractor run once per token and must not allocate or re-slice the text.
+/// One value serves every sentence of a document in turn.
+#[derive(Debug, Default)]
+pub struct Lowered<'t> {
     buf: String,
     /// Where each word's lower case lies in `buf`.
     bounds: Vec<(usize, usize)>,
+    /// Each word as written.
+    words: Vec<&'t str>,
 }
 
-impl Lowered {
-    /// The words of `sent`, a sentence of `text`: the sentence is
-    /// lower-cased in one piece (ASCII), and a word with other characters
-    /// gets its full lower case after it.
-    pub fn of_sentence(text: &str, sent: &Sentence) -> Lowered {
+impl<'t> Lowered<'t> {
+    /// The words of `sent`, a sentence of `text`.
+    pub fn of_sentence(text: &'t str, sent: &Sentence) -> Lowered<'t> {
+        let mut lowered = Lowered::default();
+        lowered.fill(text, sent);
+        lowered
+    }
+
+    /// Room for the words of the longest of `sentences`, so that filling
+    /// in one sentence after another does not grow the buffers step by step.
+    pub fn reserve_for(&mut self, sentences: &[Sentence]) {
+        let tokens = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
+        let bytes = sentences.iter().map(|s| s.span.range().len()).max();
+        self.buf.reserve(bytes.unwrap_or(0));
+        self.bounds.reserve(tokens);
+        self.words.reserve(tokens);
+    }
+
+    /// Replaces the words with those of `sent`, a sentence of `text`: the
+    /// sentence is lower-cased in one piece (ASCII), and a word with other
+    /// characters gets its full lower case after it.
+    pub fn fill(&mut self, text: &'t str, sent: &Sentence) {
         let base = sent.span.start as usize;
-        let mut buf = text
-            .get(sent.span.range())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let all_ascii = buf.is_ascii();
-        let mut bounds = Vec::with_capacity(sent.tokens.len());
-        for t in &sent.tokens {
-            let (start, end) = (t.span.start as usize, t.span.end as usize);
+        self.buf.clear();
+        self.buf.push_str(text.get(sent.span.range()).unwrap_or(""));
+        self.buf.make_ascii_lowercase();
+        self.words.clear();
+        self.words.extend(
+            sent.tokens
+                .iter()
+                .map(|t| text.get(t.span.range()).unwrap_or("")),
+        );
+        self.bounds.clear();
+        let within = |t: &crate::text::Token| {
+            (
+                (t.span.start as usize).saturating_sub(base),
+                (t.span.end as usize).saturating_sub(base),
+            )
+        };
+        if self.buf.is_ascii() {
+            self.bounds.extend(sent.tokens.iter().map(within));
+            return;
+        }
+        for (t, &written) in sent.tokens.iter().zip(&self.words) {
+            let (start, end) = within(t);
             // Lower-casing leaves other bytes where they are: the lowered
-            // sentence tells without slicing the text whether the word is ASCII.
-            let ascii = all_ascii
-                || buf
-                    .as_bytes()
-                    .get(start.saturating_sub(base)..end.saturating_sub(base))
-                    .is_some_and(|b| b.is_ascii());
-            let word = if ascii {
-                None
+            // sentence tells whether the word is ASCII.
+            let ascii = self
+                .buf
+                .as_bytes()
+                .get(start..end)
+                .is_some_and(|b| b.is_ascii());
+            if ascii || written.is_ascii() {
+                self.bounds.push((start, end));
             } else {
-                text.get(start..end).filter(|w| !w.is_ascii())
-            };
-            match word {
-                Some(word) => {
-                    let at = buf.len();
-                    buf.push_str(&word.to_lowercase());
-                    bounds.push((at, buf.len()));
-                }
-                None => bounds.push((start.saturating_sub(base), end.saturating_sub(base))),
+                let at = self.buf.len();
+                self.buf.push_str(&written.to_lowercase());
+                self.bounds.push((at, self.buf.len()));
             }
         }
-        Lowered { buf, bounds }
     }
 
     /// Word `i`, lower-cased ("" past the end).
@@ -81,6 +109,11 @@ impl Lowered {
             .get(i)
             .and_then(|&(start, end)| self.buf.get(start..end))
             .unwrap_or("")
+    }
+
+    /// Word `i` as written ("" past the end).
+    pub fn word(&self, i: usize) -> &'t str {
+        self.words.get(i).copied().unwrap_or("")
     }
 }
 
@@ -177,6 +210,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
     let mut quoted = false;
     let mut paragraph = None;
     let mut last_agent: Option<usize> = None;
+    let mut lowers = Lowered::default();
+    lowers.reserve_for(&doc.sentences);
     for (si, sent) in doc.sentences.iter().enumerate() {
         let e_hits = hits_in(&entity_hits, sent.span);
         let c_hits = hits_in(&cue_hits, sent.span);
@@ -198,8 +233,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
             .map(|&(s, e, _)| (s, e))
             .collect();
-        // The sentence's words lower-cased once, for the three readers below.
-        let lowers = Lowered::of_sentence(&doc.text, sent);
+        // The sentence's words lower-cased once, for the readers below.
+        lowers.fill(&doc.text, sent);
         let sm = mention::sentence_mentions(
             lex,
             doc,
@@ -227,7 +262,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent,
             dateline: dateline_entity,
         };
-        let resolved = relation::resolve(&ctx, si, sent, &sm.mentions);
+        let resolved = relation::resolve(&ctx, si, sent, &lowers, &sm.mentions);
         let fallback = scene.or(doc.date);
         let rels = relation::relations(
             &ctx,

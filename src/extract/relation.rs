@@ -101,10 +101,16 @@ impl Resolved {
 
 /// Resolves every non-object pronoun, the speaker and the pairs of a
 /// sentence's mentions; object pronouns resolve per relation.
-pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) -> Resolved {
+pub fn resolve(
+    ctx: &Context,
+    si: usize,
+    sent: &Sentence,
+    lowers: &crate::extract::Lowered,
+    mentions: &[Mention],
+) -> Resolved {
     let doc = ctx.doc;
     let ents = ctx.ents;
-    let word = |i: usize| sent.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| lowers.word(i);
     // A comma is a punctuation token: words are not sliced out to be compared.
     let first_comma = sent
         .tokens
@@ -304,7 +310,7 @@ pub fn relations(
     let ents = ctx.ents;
     let toks = &sent.tokens;
     let n = toks.len();
-    let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| lowers.word(i);
     let lower = |i: usize| lowers.get(i);
     let tok_start = |b: usize| {
         let i = toks.partition_point(|t| (t.span.start as usize) < b);

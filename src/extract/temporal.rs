@@ -95,11 +95,7 @@ pub fn date_exprs(
     lowers: &crate::extract::Lowered,
     reference: Option<PartialDate>,
 ) -> Vec<DateExpr> {
-    let word = |i: usize| {
-        tokens
-            .get(i)
-            .map_or("", |t| text.get(t.span.range()).unwrap_or(""))
-    };
+    let word = |i: usize| lowers.word(i);
     let lower = |i: usize| lowers.get(i);
     let mut out = Vec::new();
     let mut i = 0;

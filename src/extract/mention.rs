@@ -102,6 +102,17 @@ pub struct Entities {
     pub recency: Vec<(usize, usize, usize, bool)>,
 }
 
+/// `str::trim`, without decoding a character when both ends are ASCII and
+/// no space (the usual case).
+fn trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Whether `written`, a token as written, lower-cases to `stored`, a
 /// lower-cased token (ASCII needs no new string).
 fn lowers_to(written: &str, stored: &str) -> bool {
@@ -114,6 +125,24 @@ fn lowers_to(written: &str, stored: &str) -> bool {
 }
 
 impl Entities {
+    /// No entities yet, with room in the tables every news article fills
+    /// (countries and persons), so that they do not grow step by step.
+    pub fn with_room() -> Entities {
+        fn table<K, V>() -> HashMap<K, V, FastBuild> {
+            HashMap::with_capacity_and_hasher(8, FastBuild::default())
+        }
+        let mut ents = Entities {
+            person_tokens: table(),
+            gender: table(),
+            tie_of: table(),
+            ..Entities::default()
+        };
+        for label in [Label::Person, Label::Country] {
+            ents.by_name[label as usize] = table();
+        }
+        ents
+    }
+
     /// The entity of a country, organisation or place, made when new.
     pub fn named(&mut self, label: Label, name: &str, country: Option<&str>) -> usize {
         if let Some(&i) = self.by_name[label as usize].get(name) {
@@ -134,7 +163,7 @@ impl Entities {
 
     fn note(&mut self, entity: usize, surface: &str, span: Span) {
         if let Some(e) = self.list.get_mut(entity) {
-            let s = surface.trim();
+            let s = trim(surface);
             if !s.is_empty()
                 && !s.eq_ignore_ascii_case(&e.name)
                 && !e.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))

@@ -164,7 +164,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         |h: crate::lexicon::Hit| (h.start + doc.body_start, h.end + doc.body_start, h.pattern);
     let entity_hits: Vec<_> = lex.entity_hits(body).into_iter().map(shift).collect();
     let cue_hits: Vec<_> = lex.cue_hits(body).into_iter().map(shift).collect();
-    let mut ents = Entities::default();
+    let mut ents = Entities::with_room();
     let mut diagnostics = Vec::new();
 
     // The dateline's place: "BEIJING" -> China.

@@ -64,6 +64,11 @@ fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens
     let bytes_end = end.min(text.len());
     let mut i = start;
     while i < bytes_end {
+        // The most common character of all.
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
         // ASCII needs no decoding.
         let c = match bytes[i] {
             b if b.is_ascii() => char::from(b),

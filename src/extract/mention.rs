@@ -384,6 +384,20 @@ fn name_case(w: &str) -> Cow<'_, str> {
     }
 }
 
+/// Per-sentence tables of [`sentence_mentions`], kept across the sentences
+/// of a document so that each sentence does not allocate them anew.
+#[derive(Debug, Default)]
+pub struct SentenceBuffers<'l> {
+    /// Gazetteer items over tokens.
+    gaz: Vec<Gaz<'l>>,
+    /// The gazetteer item each token belongs to.
+    at: Vec<Option<usize>>,
+    /// Whether each token is a capitalised word.
+    capitalised: Vec<bool>,
+    /// Whether each token is used by a mention.
+    consumed: Vec<bool>,
+}
+
 /// The mentions of one sentence and the title ties it states.
 pub struct SentenceMentions {
     /// Mentions in token order.
@@ -394,10 +408,12 @@ pub struct SentenceMentions {
 
 /// Reads the mentions of sentence `si` of `doc`, adding entities; matches
 /// inside `skip` (money: "U.S. dollars") are not mentions. `lowers` holds
-/// the sentence's words lower-cased.
+/// the sentence's words lower-cased; `buffers` are tables kept from the
+/// sentence before.
 #[allow(clippy::too_many_arguments)]
-pub fn sentence_mentions(
-    lex: &Lexicon,
+pub fn sentence_mentions<'l>(
+    lex: &'l Lexicon,
+    buffers: &mut SentenceBuffers<'l>,
     doc: &Document,
     si: usize,
     sent: &Sentence,
@@ -420,8 +436,14 @@ pub fn sentence_mentions(
             .checked_sub(1)
     };
 
+    let SentenceBuffers {
+        gaz,
+        at,
+        capitalised,
+        consumed,
+    } = buffers;
     // Gazetteer items over tokens.
-    let mut gaz: Vec<Gaz> = Vec::with_capacity(entity_hits.len());
+    gaz.clear();
     for &(s, e, p) in entity_hits {
         // "U.S. dollars" is money, not the country.
         if skip.iter().any(|&(a, b)| s >= a && e <= b) {
@@ -446,25 +468,26 @@ pub fn sentence_mentions(
             entry,
         });
     }
-    let mut at: Vec<Option<usize>> = vec![None; n];
+    at.clear();
+    at.resize(n, None);
     for (gi, g) in gaz.iter().enumerate() {
         for slot in at.iter_mut().take(g.end).skip(g.start) {
             *slot = Some(gi);
         }
     }
+    let (gaz, at): (&[Gaz], &[Option<usize>]) = (gaz, at);
     let kind_at = |i: usize| at.get(i).copied().flatten().map(|g| &gaz[g].entry.kind);
     // Capitalised words, looked at once: the readers below ask many times.
-    let capitalised: Vec<bool> = toks
-        .iter()
-        .map(|t| {
-            t.kind == TokenKind::Word
-                && match doc.text.as_bytes().get(t.span.start as usize) {
-                    // An ASCII first letter needs no decoding.
-                    Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-                    _ => doc.slice(t.span).starts_with(char::is_uppercase),
-                }
-        })
-        .collect();
+    capitalised.clear();
+    capitalised.extend(toks.iter().map(|t| {
+        t.kind == TokenKind::Word
+            && match doc.text.as_bytes().get(t.span.start as usize) {
+                // An ASCII first letter needs no decoding.
+                Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                _ => doc.slice(t.span).starts_with(char::is_uppercase),
+            }
+    }));
+    let capitalised: &[bool] = capitalised;
     let is_cap = |i: usize| capitalised.get(i).copied().unwrap_or(false);
     let blocks_name = |i: usize| {
         matches!(
@@ -543,11 +566,12 @@ pub fn sentence_mentions(
 
     let mut mentions: Vec<Mention> = Vec::with_capacity(gaz.len() + 8);
     let mut ties: Vec<Tie> = Vec::new();
-    let mut consumed = vec![false; n];
+    consumed.clear();
+    consumed.resize(n, false);
 
     // Side context: "participants from the Chinese side".
     let mut sides: Vec<(usize, usize)> = Vec::new();
-    for g in &gaz {
+    for g in gaz {
         if matches!(g.entry.kind, EntryKind::Demonym | EntryKind::Country) && lower(g.end) == "side"
         {
             let c = ents.named(Label::Country, &g.entry.canonical, None);
@@ -928,13 +952,13 @@ pub fn sentence_mentions(
             let (t, ti) = read_chain(cs, s, ents);
             tie = t;
             title = ti;
-            mark(&mut consumed, cs, s);
+            mark(consumed, cs, s);
         }
         if let Some((a, b)) = right_chain {
             let (t, ti) = read_chain(a, b, ents);
             tie = tie.or(t);
             title = title.or(ti);
-            mark(&mut consumed, a, b);
+            mark(consumed, a, b);
         }
         // "Prime Ministers Naoto Kan of Japan and Wen Jiabao of China":
         // the title carries over the coordination.
@@ -950,7 +974,7 @@ pub fn sentence_mentions(
             && (title.is_some() || ents.list[entity].title.is_some())
         {
             tie = Some(ents.named(Label::Country, c, None));
-            mark(&mut consumed, e, *end);
+            mark(consumed, e, *end);
             ext_end = *end;
         }
         if tie.is_none() && title.is_some() && !ents.tie_of.contains_key(&entity) {
@@ -998,7 +1022,7 @@ pub fn sentence_mentions(
                 .entry(entity)
                 .or_insert((t.clone(), si, default));
         }
-        mark(&mut consumed, s, e);
+        mark(consumed, s, e);
         mentions.push(Mention {
             start: s,
             end: e,
@@ -1033,7 +1057,7 @@ pub fn sentence_mentions(
         };
         let ent = ents.named(label, &name, country.as_deref());
         ents.note(ent, &name, span);
-        mark(&mut consumed, s, e);
+        mark(consumed, s, e);
         mentions.push(Mention {
             start: s,
             end: e,
@@ -1088,7 +1112,7 @@ pub fn sentence_mentions(
                 end: toks[ce - 1].span.end,
             };
             ents.note(p, strip_possessive(doc.slice(span)).0, span);
-            mark(&mut consumed, cs, ce);
+            mark(consumed, cs, ce);
             mentions.push(Mention {
                 start: cs,
                 end: ce,
@@ -1107,7 +1131,7 @@ pub fn sentence_mentions(
                 && let Some(gx) = at[x]
             {
                 let c = ents.named(Label::Country, &gaz[gx].entry.canonical, None);
-                mark(&mut consumed, cs, ce);
+                mark(consumed, cs, ce);
                 mentions.push(Mention {
                     start: x,
                     end: gaz[gx].end,
@@ -1125,7 +1149,7 @@ pub fn sentence_mentions(
     }
 
     // Countries, places and organisations of the gazetteer.
-    for g in &gaz {
+    for g in gaz {
         if (g.start..g.end).any(|k| consumed[k]) {
             // A nationality inside a title still counts for "the two nations".
             if matches!(g.entry.kind, EntryKind::Country | EntryKind::Demonym) {

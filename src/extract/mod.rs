@@ -212,6 +212,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
     let mut last_agent: Option<usize> = None;
     let mut lowers = Lowered::default();
     lowers.reserve_for(&doc.sentences);
+    let mut buffers = mention::SentenceBuffers::default();
     for (si, sent) in doc.sentences.iter().enumerate() {
         let e_hits = hits_in(&entity_hits, sent.span);
         let c_hits = hits_in(&cue_hits, sent.span);
@@ -237,6 +238,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         lowers.fill(&doc.text, sent);
         let sm = mention::sentence_mentions(
             lex,
+            &mut buffers,
             doc,
             si,
             sent,

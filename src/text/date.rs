@@ -6,13 +6,21 @@ use crate::graph::{PartialDate, days_in_month};
 
 /// `word` without the periods that end it ("Jan." -> "Jan").
 fn without_final_periods(word: &str) -> &str {
-    let kept = word.len() - word.bytes().rev().take_while(|&b| b == b'.').count();
+    let bytes = word.as_bytes();
+    let mut kept = bytes.len();
+    while kept > 0 && bytes[kept - 1] == b'.' {
+        kept -= 1;
+    }
     // A period is one byte: what is left ends on a character boundary.
     word.get(..kept).unwrap_or(word)
 }
 
 /// The month (1..=12) a word names: "January", "Jan", "Jan.", "Sept.".
 pub fn month_number(word: &str) -> Option<u8> {
+    // Month names are ASCII and capitalised (the periods are at the end).
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) || word.len() < 3 {
+        return None;
+    }
     let w = without_final_periods(word);
     const NAMES: [&str; 12] = [
         "january",
@@ -73,6 +81,9 @@ pub fn weekday_number(word: &str) -> Option<u8> {
         "saturday",
         "sunday",
     ];
+    if word.len() < 6 {
+        return None;
+    }
     let w = without_final_periods(word);
     // The names are six to nine letters long and end in "day".
     if !(6..=9).contains(&w.len())

@@ -322,8 +322,11 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
         // Quotation marks are one-character punctuation tokens.
-        for t in sent.tokens.iter().filter(|t| t.kind == TokenKind::Punct) {
-            match doc.slice(t.span) {
+        for (i, t) in sent.tokens.iter().enumerate() {
+            if t.kind != TokenKind::Punct {
+                continue;
+            }
+            match lowers.word(i) {
                 "“" => quoted = true,
                 "”" => quoted = false,
                 "\"" => quoted = !quoted,
@@ -419,8 +422,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         let country_of = |e: usize| {
             ents.list
                 .get(e)
-                .and_then(|x| x.country.clone())
-                .filter(|_| ents.list.get(e).is_some_and(|x| x.label == Label::Place))
+                .filter(|x| x.label == Label::Place)
+                .and_then(|x| x.country.as_deref())
         };
         let dup = relations.iter_mut().find(|r| {
             r.ty == rel.name
@@ -429,10 +432,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
                 && r.subject == s
                 && (r.object == o
                     || (rel.name == "VISITED"
-                        && (country_of(o).as_deref()
-                            == ents.list.get(r.object).map(|x| x.name.as_str())
-                            || country_of(r.object).as_deref()
-                                == ents.list.get(o).map(|x| x.name.as_str()))))
+                        && (country_of(o) == ents.list.get(r.object).map(|x| x.name.as_str())
+                            || country_of(r.object) == ents.list.get(o).map(|x| x.name.as_str()))))
         });
         if let Some(r) = dup {
             if r.amount.is_none() && amount.is_some() {

@@ -143,6 +143,28 @@ impl Entities {
         ents
     }
 
+    /// Forgets every entity, keeping the tables' room for the next document.
+    pub fn clear(&mut self) {
+        // A document with very many entities does not leave its room to
+        // every later one.
+        const KEPT_ROOM: usize = 1024;
+        self.list.clear();
+        for table in &mut self.by_name {
+            table.clear();
+            table.shrink_to(KEPT_ROOM);
+        }
+        self.person_tokens.clear();
+        self.person_tokens.shrink_to(KEPT_ROOM);
+        self.gender.clear();
+        self.gender.shrink_to(KEPT_ROOM);
+        self.tie_of.clear();
+        self.tie_of.shrink_to(KEPT_ROOM);
+        self.untied.clear();
+        self.untied.shrink_to(KEPT_ROOM);
+        self.recency.clear();
+        self.recency.shrink_to(KEPT_ROOM);
+    }
+
     /// The entity of a country, organisation or place, made when new.
     pub fn named(&mut self, label: Label, name: &str, country: Option<&str>) -> usize {
         if let Some(&i) = self.by_name[label as usize].get(name) {

@@ -12,6 +12,7 @@ pub mod mention;
 pub mod relation;
 pub mod temporal;
 
+use std::cell::Cell;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -148,6 +149,12 @@ fn compatible_dates(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
     }
 }
 
+thread_local! {
+    /// The entity tables of the thread's last document, emptied: the next
+    /// document fills them without allocating them anew.
+    static SPARE_ENTITIES: Cell<Option<Entities>> = const { Cell::new(None) };
+}
+
 /// Reads the facts of one document.
 ///
 /// # Example
@@ -164,7 +171,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         |h: crate::lexicon::Hit| (h.start + doc.body_start, h.end + doc.body_start, h.pattern);
     let entity_hits: Vec<_> = lex.entity_hits(body).into_iter().map(shift).collect();
     let cue_hits: Vec<_> = lex.cue_hits(body).into_iter().map(shift).collect();
-    let mut ents = Entities::with_room();
+    let mut ents = SPARE_ENTITIES.take().unwrap_or_else(Entities::with_room);
     let mut diagnostics = Vec::new();
 
     // The dateline's place: "BEIJING" -> China.
@@ -465,11 +472,14 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             message: "no sentences found".to_string(),
         });
     }
+    let entities = std::mem::take(&mut ents.list);
+    ents.clear();
+    SPARE_ENTITIES.set(Some(ents));
     (
         DocFacts {
             doc: doc.id.clone(),
             sentences: doc.sentences.len(),
-            entities: ents.list,
+            entities,
             relations,
         },
         diagnostics,

@@ -220,6 +220,10 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
     let mut lowers = Lowered::default();
     lowers.reserve_for(&doc.sentences);
     let mut buffers = mention::SentenceBuffers::default();
+    // The group and currency cues of a sentence, kept across sentences.
+    let mut group_hits: Vec<(usize, usize, GroupKind)> = Vec::new();
+    let mut currencies: Vec<(usize, usize)> = Vec::new();
+    let mut dates = Vec::new();
     for (si, sent) in doc.sentences.iter().enumerate() {
         let e_hits = hits_in(&entity_hits, sent.span);
         let c_hits = hits_in(&cue_hits, sent.span);
@@ -227,20 +231,20 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             quoted = false;
             paragraph = Some(sent.paragraph);
         }
-        let group_hits: Vec<(usize, usize, GroupKind)> = c_hits
-            .iter()
-            .filter_map(|&(s, e, p)| {
-                lex.cues(p).iter().find_map(|c| match c {
-                    Cue::Group(g) => Some((s, e, *g)),
-                    _ => None,
-                })
+        group_hits.clear();
+        group_hits.extend(c_hits.iter().filter_map(|&(s, e, p)| {
+            lex.cues(p).iter().find_map(|c| match c {
+                Cue::Group(g) => Some((s, e, *g)),
+                _ => None,
             })
-            .collect();
-        let currencies: Vec<(usize, usize)> = c_hits
-            .iter()
-            .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
-            .map(|&(s, e, _)| (s, e))
-            .collect();
+        }));
+        currencies.clear();
+        currencies.extend(
+            c_hits
+                .iter()
+                .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
+                .map(|&(s, e, _)| (s, e)),
+        );
         // The sentence's words lower-cased once, for the readers below.
         lowers.fill(&doc.text, sent);
         let sm = mention::sentence_mentions(
@@ -260,7 +264,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             .filter(|d| d.get_day().is_some())
             .or(doc.reference_date())
             .or(scene);
-        let dates = temporal::date_exprs(&doc.text, &sent.tokens, &lowers, reference);
+        temporal::date_exprs_into(&doc.text, &sent.tokens, &lowers, reference, &mut dates);
         let ctx = Context {
             lex,
             doc,

@@ -250,7 +250,7 @@ impl Entities {
         let lower =
             || -> Vec<String> { tokens.iter().map(|t| t.borrow().to_lowercase()).collect() };
         let joined = || tokens.join(" ");
-        let e = match best {
+        match best {
             Some(e) => {
                 let known_len = self.person_tokens.get(&e).map_or(0, Vec::len);
                 if tokens.len() > known_len {
@@ -281,8 +281,7 @@ impl Entities {
                 self.by_name[Label::Person as usize].insert(name, e);
                 e
             }
-        };
-        e
+        }
     }
 
     /// Whether a name token, as written, belongs to a known person.

@@ -247,8 +247,20 @@ impl Entities {
                 }
             }
         }
-        let lower =
-            || -> Vec<String> { tokens.iter().map(|t| t.borrow().to_lowercase()).collect() };
+        let lower = || -> Vec<String> {
+            tokens
+                .iter()
+                .map(|t| {
+                    let t: &str = t.borrow();
+                    // The same as `to_lowercase` on ASCII, without its Unicode tables.
+                    if t.is_ascii() {
+                        t.to_ascii_lowercase()
+                    } else {
+                        t.to_lowercase()
+                    }
+                })
+                .collect()
+        };
         let joined = || tokens.join(" ");
         match best {
             Some(e) => {
@@ -417,6 +429,16 @@ pub struct SentenceBuffers<'l> {
     capitalised: Vec<bool>,
     /// Whether each token is used by a mention.
     consumed: Vec<bool>,
+    /// The mentions of the sentence before, given back for their room.
+    mentions: Vec<Mention>,
+}
+
+impl SentenceBuffers<'_> {
+    /// Takes back a sentence's mentions once they are read, so that the
+    /// next sentence's go into the same room.
+    pub fn recycle(&mut self, mentions: Vec<Mention>) {
+        self.mentions = mentions;
+    }
 }
 
 /// The mentions of one sentence and the title ties it states.
@@ -462,6 +484,7 @@ pub fn sentence_mentions<'l>(
         at,
         capitalised,
         consumed,
+        mentions: spare_mentions,
     } = buffers;
     // Gazetteer items over tokens.
     gaz.clear();
@@ -585,7 +608,9 @@ pub fn sentence_mentions<'l>(
     let in_org = |i: usize| orgs.iter().any(|&(s, e)| i >= s && i < e);
     let is_region = |(_, e): (usize, usize)| kind_at(e - 1) == Some(&EntryKind::Region);
 
-    let mut mentions: Vec<Mention> = Vec::with_capacity(gaz.len() + 8);
+    let mut mentions = std::mem::take(spare_mentions);
+    mentions.clear();
+    mentions.reserve(gaz.len() + 8);
     let mut ties: Vec<Tie> = Vec::new();
     consumed.clear();
     consumed.resize(n, false);

@@ -332,6 +332,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent = resolved.get(m.0).first().copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
+        buffers.recycle(sm.mentions);
         // Quotation marks are one-character punctuation tokens.
         for (i, t) in sent.tokens.iter().enumerate() {
             if t.kind != TokenKind::Punct {

@@ -311,7 +311,6 @@ pub fn relations(
     fallback_date: Option<PartialDate>,
 ) -> Vec<Found> {
     let lex = ctx.lex;
-    let doc = ctx.doc;
     let ents = ctx.ents;
     let toks = &sent.tokens;
     let n = toks.len();
@@ -331,10 +330,10 @@ pub fn relations(
     // Which tokens are inside quotation marks.
     let mut quoted = Vec::with_capacity(n);
     let mut inside = ctx.starts_quoted;
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         // Quotation marks are one-character punctuation tokens.
         let w = match t.kind {
-            crate::text::TokenKind::Punct => doc.slice(t.span),
+            crate::text::TokenKind::Punct => lowers.word(i),
             _ => "",
         };
         match w {

@@ -7,6 +7,7 @@
 //! honorific before the name, a title in apposition after it, a name the
 //! document already gave, coordination with a cued name, or a speaker line.
 
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 
 use crate::hash::FastBuild;
@@ -101,7 +102,69 @@ pub struct Entities {
     pub recency: Vec<(usize, usize, usize, bool)>,
 }
 
+/// `str::trim`, without decoding a character when both ends are ASCII and
+/// no space (the usual case).
+fn trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether `written`, a token as written, lower-cases to `stored`, a
+/// lower-cased token (ASCII needs no new string).
+fn lowers_to(written: &str, stored: &str) -> bool {
+    if written.is_ascii() {
+        // `stored` has no ASCII capitals: ignoring ASCII case is lower-casing.
+        stored.eq_ignore_ascii_case(written)
+    } else {
+        stored == written.to_lowercase()
+    }
+}
+
 impl Entities {
+    /// No entities yet, with room in the tables every news article fills
+    /// (countries and persons), so that they do not grow step by step.
+    pub fn with_room() -> Entities {
+        fn table<K, V>() -> HashMap<K, V, FastBuild> {
+            HashMap::with_capacity_and_hasher(8, FastBuild::default())
+        }
+        let mut ents = Entities {
+            person_tokens: table(),
+            gender: table(),
+            tie_of: table(),
+            ..Entities::default()
+        };
+        for label in [Label::Person, Label::Country] {
+            ents.by_name[label as usize] = table();
+        }
+        ents
+    }
+
+    /// Forgets every entity, keeping the tables' room for the next document.
+    pub fn clear(&mut self) {
+        // A document with very many entities does not leave its room to
+        // every later one.
+        const KEPT_ROOM: usize = 1024;
+        self.list.clear();
+        for table in &mut self.by_name {
+            table.clear();
+            table.shrink_to(KEPT_ROOM);
+        }
+        self.person_tokens.clear();
+        self.person_tokens.shrink_to(KEPT_ROOM);
+        self.gender.clear();
+        self.gender.shrink_to(KEPT_ROOM);
+        self.tie_of.clear();
+        self.tie_of.shrink_to(KEPT_ROOM);
+        self.untied.clear();
+        self.untied.shrink_to(KEPT_ROOM);
+        self.recency.clear();
+        self.recency.shrink_to(KEPT_ROOM);
+    }
+
     /// The entity of a country, organisation or place, made when new.
     pub fn named(&mut self, label: Label, name: &str, country: Option<&str>) -> usize {
         if let Some(&i) = self.by_name[label as usize].get(name) {
@@ -122,7 +185,7 @@ impl Entities {
 
     fn note(&mut self, entity: usize, surface: &str, span: Span) {
         if let Some(e) = self.list.get_mut(entity) {
-            let s = surface.trim();
+            let s = trim(surface);
             if !s.is_empty()
                 && !s.eq_ignore_ascii_case(&e.name)
                 && !e.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
@@ -137,18 +200,38 @@ impl Entities {
 
     /// The person entity a name (its tokens as written) refers to: an
     /// earlier person sharing its tokens, or a new one.
-    fn person(&mut self, tokens: &[String]) -> usize {
-        let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
-        let name = tokens.join(" ");
+    fn person<S: Borrow<str>>(&mut self, tokens: &[S]) -> usize {
+        let written = |i: usize| tokens.get(i).map_or("", |t| t.borrow());
+        // Whether all of `tokens` are among `toks`, and one token or the
+        // same first and last tokens; and the same the other way round.
+        let ends_agree = |toks: &[String]| {
+            toks.first().is_some_and(|x| lowers_to(written(0), x))
+                && toks
+                    .last()
+                    .is_some_and(|x| lowers_to(written(tokens.len().saturating_sub(1)), x))
+        };
+        let written_in = |toks: &[String]| {
+            !tokens.is_empty()
+                && tokens
+                    .iter()
+                    .all(|t| toks.iter().any(|x| lowers_to(t.borrow(), x)))
+                && (tokens.len() == 1 || ends_agree(toks))
+        };
+        let known_in = |toks: &[String]| {
+            !toks.is_empty()
+                && toks
+                    .iter()
+                    .all(|x| tokens.iter().any(|t| lowers_to(t.borrow(), x)))
+                && (toks.len() == 1 || ends_agree(toks))
+        };
         let mut best: Option<usize> = None;
         for (&e, toks) in &self.person_tokens {
-            let same = *toks == lower;
-            let contained = |a: &[String], b: &[String]| {
-                !a.is_empty()
-                    && a.iter().all(|t| b.contains(t))
-                    && (a.len() == 1 || (a.first() == b.first() && a.last() == b.last()))
-            };
-            if same || contained(&lower, toks) || contained(toks, &lower) {
+            let same = toks.len() == tokens.len()
+                && toks
+                    .iter()
+                    .zip(tokens)
+                    .all(|(x, t)| lowers_to(t.borrow(), x));
+            if same || written_in(toks) || known_in(toks) {
                 // The most recently mentioned candidate wins.
                 let last = |x: usize| {
                     self.recency
@@ -164,32 +247,53 @@ impl Entities {
                 }
             }
         }
-        if let Some(e) = best {
-            let known_len = self.person_tokens.get(&e).map_or(0, Vec::len);
-            if lower.len() > known_len {
-                // A fuller form: it becomes the canonical name.
-                let old = std::mem::replace(&mut self.list[e].name, name.clone());
-                self.person_tokens.insert(e, lower);
-                if !self.list[e].aliases.contains(&old) {
-                    self.list[e].aliases.push(old);
+        let lower = || -> Vec<String> {
+            tokens
+                .iter()
+                .map(|t| {
+                    let t: &str = t.borrow();
+                    // The same as `to_lowercase` on ASCII, without its Unicode tables.
+                    if t.is_ascii() {
+                        t.to_ascii_lowercase()
+                    } else {
+                        t.to_lowercase()
+                    }
+                })
+                .collect()
+        };
+        let joined = || tokens.join(" ");
+        match best {
+            Some(e) => {
+                let known_len = self.person_tokens.get(&e).map_or(0, Vec::len);
+                if tokens.len() > known_len {
+                    // A fuller form: it becomes the canonical name.
+                    let name = joined();
+                    let old = std::mem::replace(&mut self.list[e].name, name.clone());
+                    self.person_tokens.insert(e, lower());
+                    if !self.list[e].aliases.contains(&old) {
+                        self.list[e].aliases.push(old);
+                    }
+                    self.list[e].aliases.retain(|a| a != &name);
+                    self.by_name[Label::Person as usize].insert(name, e);
                 }
-                self.list[e].aliases.retain(|a| a != &name);
-                self.by_name[Label::Person as usize].insert(name, e);
+                e
             }
-            return e;
+            None => {
+                let name = joined();
+                self.list.push(Entity {
+                    label: Label::Person,
+                    name: name.clone(),
+                    aliases: Vec::new(),
+                    title: None,
+                    mentions: Vec::new(),
+                    country: None,
+                });
+                let e = self.list.len() - 1;
+                self.person_tokens.insert(e, lower());
+                self.by_name[Label::Person as usize].insert(name, e);
+                e
+            }
         }
-        self.list.push(Entity {
-            label: Label::Person,
-            name: name.clone(),
-            aliases: Vec::new(),
-            title: None,
-            mentions: Vec::new(),
-            country: None,
-        });
-        let e = self.list.len() - 1;
-        self.person_tokens.insert(e, lower);
-        self.by_name[Label::Person as usize].insert(name, e);
-        e
     }
 
     /// Whether a name token, as written, belongs to a known person.
@@ -293,7 +397,7 @@ pub fn strip_possessive(w: &str) -> (&str, bool) {
 }
 
 /// "KISHIDA" -> "Kishida"; initials and mixed case stay.
-fn name_case(w: &str) -> String {
+fn name_case(w: &str) -> Cow<'_, str> {
     // Cheapest test first: most names have a lower-case letter.
     if w.chars().all(|c| !c.is_lowercase())
         && !w.contains('.')
@@ -307,9 +411,33 @@ fn name_case(w: &str) -> String {
                 out.extend(c.to_lowercase());
             }
         }
-        out
+        Cow::Owned(out)
     } else {
-        w.to_string()
+        Cow::Borrowed(w)
+    }
+}
+
+/// Per-sentence tables of [`sentence_mentions`], kept across the sentences
+/// of a document so that each sentence does not allocate them anew.
+#[derive(Debug, Default)]
+pub struct SentenceBuffers<'l> {
+    /// Gazetteer items over tokens.
+    gaz: Vec<Gaz<'l>>,
+    /// The gazetteer item each token belongs to.
+    at: Vec<Option<usize>>,
+    /// Whether each token is a capitalised word.
+    capitalised: Vec<bool>,
+    /// Whether each token is used by a mention.
+    consumed: Vec<bool>,
+    /// The mentions of the sentence before, given back for their room.
+    mentions: Vec<Mention>,
+}
+
+impl SentenceBuffers<'_> {
+    /// Takes back a sentence's mentions once they are read, so that the
+    /// next sentence's go into the same room.
+    pub fn recycle(&mut self, mentions: Vec<Mention>) {
+        self.mentions = mentions;
     }
 }
 
@@ -323,10 +451,12 @@ pub struct SentenceMentions {
 
 /// Reads the mentions of sentence `si` of `doc`, adding entities; matches
 /// inside `skip` (money: "U.S. dollars") are not mentions. `lowers` holds
-/// the sentence's words lower-cased.
+/// the sentence's words lower-cased; `buffers` are tables kept from the
+/// sentence before.
 #[allow(clippy::too_many_arguments)]
-pub fn sentence_mentions(
-    lex: &Lexicon,
+pub fn sentence_mentions<'l>(
+    lex: &'l Lexicon,
+    buffers: &mut SentenceBuffers<'l>,
     doc: &Document,
     si: usize,
     sent: &Sentence,
@@ -338,7 +468,7 @@ pub fn sentence_mentions(
 ) -> SentenceMentions {
     let toks = &sent.tokens;
     let n = toks.len();
-    let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| lowers.word(i);
     let lower = |i: usize| lowers.get(i);
     let tok_of_start = |b: usize| {
         let i = toks.partition_point(|t| t.span.end as usize <= b);
@@ -349,8 +479,15 @@ pub fn sentence_mentions(
             .checked_sub(1)
     };
 
+    let SentenceBuffers {
+        gaz,
+        at,
+        capitalised,
+        consumed,
+        mentions: spare_mentions,
+    } = buffers;
     // Gazetteer items over tokens.
-    let mut gaz: Vec<Gaz> = Vec::with_capacity(entity_hits.len());
+    gaz.clear();
     for &(s, e, p) in entity_hits {
         // "U.S. dollars" is money, not the country.
         if skip.iter().any(|&(a, b)| s >= a && e <= b) {
@@ -375,25 +512,26 @@ pub fn sentence_mentions(
             entry,
         });
     }
-    let mut at: Vec<Option<usize>> = vec![None; n];
+    at.clear();
+    at.resize(n, None);
     for (gi, g) in gaz.iter().enumerate() {
         for slot in at.iter_mut().take(g.end).skip(g.start) {
             *slot = Some(gi);
         }
     }
+    let (gaz, at): (&[Gaz], &[Option<usize>]) = (gaz, at);
     let kind_at = |i: usize| at.get(i).copied().flatten().map(|g| &gaz[g].entry.kind);
     // Capitalised words, looked at once: the readers below ask many times.
-    let capitalised: Vec<bool> = toks
-        .iter()
-        .map(|t| {
-            t.kind == TokenKind::Word
-                && match doc.text.as_bytes().get(t.span.start as usize) {
-                    // An ASCII first letter needs no decoding.
-                    Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-                    _ => doc.slice(t.span).starts_with(char::is_uppercase),
-                }
-        })
-        .collect();
+    capitalised.clear();
+    capitalised.extend(toks.iter().map(|t| {
+        t.kind == TokenKind::Word
+            && match doc.text.as_bytes().get(t.span.start as usize) {
+                // An ASCII first letter needs no decoding.
+                Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                _ => doc.slice(t.span).starts_with(char::is_uppercase),
+            }
+    }));
+    let capitalised: &[bool] = capitalised;
     let is_cap = |i: usize| capitalised.get(i).copied().unwrap_or(false);
     let blocks_name = |i: usize| {
         matches!(
@@ -470,13 +608,16 @@ pub fn sentence_mentions(
     let in_org = |i: usize| orgs.iter().any(|&(s, e)| i >= s && i < e);
     let is_region = |(_, e): (usize, usize)| kind_at(e - 1) == Some(&EntryKind::Region);
 
-    let mut mentions: Vec<Mention> = Vec::with_capacity(gaz.len() + 8);
+    let mut mentions = std::mem::take(spare_mentions);
+    mentions.clear();
+    mentions.reserve(gaz.len() + 8);
     let mut ties: Vec<Tie> = Vec::new();
-    let mut consumed = vec![false; n];
+    consumed.clear();
+    consumed.resize(n, false);
 
     // Side context: "participants from the Chinese side".
     let mut sides: Vec<(usize, usize)> = Vec::new();
-    for g in &gaz {
+    for g in gaz {
         if matches!(g.entry.kind, EntryKind::Demonym | EntryKind::Country) && lower(g.end) == "side"
         {
             let c = ents.named(Label::Country, &g.entry.canonical, None);
@@ -828,7 +969,7 @@ pub fn sentence_mentions(
             i = j;
             continue;
         }
-        let name_words: Vec<String> = name_words().map(name_case).collect();
+        let name_words: Vec<Cow<str>> = name_words().map(name_case).collect();
         let entity = ents.person(&name_words);
         let span = Span {
             start: toks[s].span.start,
@@ -845,7 +986,7 @@ pub fn sentence_mentions(
             } else if addressed(&["mr.", "mr", "sir", "king"]) {
                 Some(Gender::Male)
             } else {
-                name_words.first().and_then(|w| lex.gender(w))
+                name_words.first().and_then(|w| lex.gender(w.as_ref()))
             };
             if let Some(g) = g {
                 e.insert(g);
@@ -857,13 +998,13 @@ pub fn sentence_mentions(
             let (t, ti) = read_chain(cs, s, ents);
             tie = t;
             title = ti;
-            mark(&mut consumed, cs, s);
+            mark(consumed, cs, s);
         }
         if let Some((a, b)) = right_chain {
             let (t, ti) = read_chain(a, b, ents);
             tie = tie.or(t);
             title = title.or(ti);
-            mark(&mut consumed, a, b);
+            mark(consumed, a, b);
         }
         // "Prime Ministers Naoto Kan of Japan and Wen Jiabao of China":
         // the title carries over the coordination.
@@ -879,7 +1020,7 @@ pub fn sentence_mentions(
             && (title.is_some() || ents.list[entity].title.is_some())
         {
             tie = Some(ents.named(Label::Country, c, None));
-            mark(&mut consumed, e, *end);
+            mark(consumed, e, *end);
             ext_end = *end;
         }
         if tie.is_none() && title.is_some() && !ents.tie_of.contains_key(&entity) {
@@ -927,7 +1068,7 @@ pub fn sentence_mentions(
                 .entry(entity)
                 .or_insert((t.clone(), si, default));
         }
-        mark(&mut consumed, s, e);
+        mark(consumed, s, e);
         mentions.push(Mention {
             start: s,
             end: e,
@@ -962,7 +1103,7 @@ pub fn sentence_mentions(
         };
         let ent = ents.named(label, &name, country.as_deref());
         ents.note(ent, &name, span);
-        mark(&mut consumed, s, e);
+        mark(consumed, s, e);
         mentions.push(Mention {
             start: s,
             end: e,
@@ -1017,7 +1158,7 @@ pub fn sentence_mentions(
                 end: toks[ce - 1].span.end,
             };
             ents.note(p, strip_possessive(doc.slice(span)).0, span);
-            mark(&mut consumed, cs, ce);
+            mark(consumed, cs, ce);
             mentions.push(Mention {
                 start: cs,
                 end: ce,
@@ -1036,7 +1177,7 @@ pub fn sentence_mentions(
                 && let Some(gx) = at[x]
             {
                 let c = ents.named(Label::Country, &gaz[gx].entry.canonical, None);
-                mark(&mut consumed, cs, ce);
+                mark(consumed, cs, ce);
                 mentions.push(Mention {
                     start: x,
                     end: gaz[gx].end,
@@ -1054,7 +1195,7 @@ pub fn sentence_mentions(
     }
 
     // Countries, places and organisations of the gazetteer.
-    for g in &gaz {
+    for g in gaz {
         if (g.start..g.end).any(|k| consumed[k]) {
             // A nationality inside a title still counts for "the two nations".
             if matches!(g.entry.kind, EntryKind::Country | EntryKind::Demonym) {

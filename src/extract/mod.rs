@@ -12,6 +12,7 @@ pub mod mention;
 pub mod relation;
 pub mod temporal;
 
+use std::cell::Cell;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -29,50 +30,78 @@ pub use facts::{DocFacts, Entity, Relation};
 use mention::{Entities, MentionKind, Role};
 use relation::Context;
 
-/// The lower-cased words of a sentence in one buffer: comparisons in the
-/// extractor run once per token and must not allocate.
-pub struct Lowered {
+/// The words of a sentence as written and lower-cased: comparisons in the
+/// extractor run once per token and must not allocate or re-slice the text.
+/// One value serves every sentence of a document in turn.
+#[derive(Debug, Default)]
+pub struct Lowered<'t> {
     buf: String,
     /// Where each word's lower case lies in `buf`.
     bounds: Vec<(usize, usize)>,
+    /// Each word as written.
+    words: Vec<&'t str>,
 }
 
-impl Lowered {
-    /// The words of `sent`, a sentence of `text`: the sentence is
-    /// lower-cased in one piece (ASCII), and a word with other characters
-    /// gets its full lower case after it.
-    pub fn of_sentence(text: &str, sent: &Sentence) -> Lowered {
+impl<'t> Lowered<'t> {
+    /// The words of `sent`, a sentence of `text`.
+    pub fn of_sentence(text: &'t str, sent: &Sentence) -> Lowered<'t> {
+        let mut lowered = Lowered::default();
+        lowered.fill(text, sent);
+        lowered
+    }
+
+    /// Room for the words of the longest of `sentences`, so that filling
+    /// in one sentence after another does not grow the buffers step by step.
+    pub fn reserve_for(&mut self, sentences: &[Sentence]) {
+        let tokens = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
+        let bytes = sentences.iter().map(|s| s.span.range().len()).max();
+        self.buf.reserve(bytes.unwrap_or(0));
+        self.bounds.reserve(tokens);
+        self.words.reserve(tokens);
+    }
+
+    /// Replaces the words with those of `sent`, a sentence of `text`: the
+    /// sentence is lower-cased in one piece (ASCII), and a word with other
+    /// characters gets its full lower case after it.
+    pub fn fill(&mut self, text: &'t str, sent: &Sentence) {
         let base = sent.span.start as usize;
-        let mut buf = text
-            .get(sent.span.range())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let all_ascii = buf.is_ascii();
-        let mut bounds = Vec::with_capacity(sent.tokens.len());
-        for t in &sent.tokens {
-            let (start, end) = (t.span.start as usize, t.span.end as usize);
+        self.buf.clear();
+        self.buf.push_str(text.get(sent.span.range()).unwrap_or(""));
+        self.buf.make_ascii_lowercase();
+        self.words.clear();
+        self.words.extend(
+            sent.tokens
+                .iter()
+                .map(|t| text.get(t.span.range()).unwrap_or("")),
+        );
+        self.bounds.clear();
+        let within = |t: &crate::text::Token| {
+            (
+                (t.span.start as usize).saturating_sub(base),
+                (t.span.end as usize).saturating_sub(base),
+            )
+        };
+        if self.buf.is_ascii() {
+            self.bounds.extend(sent.tokens.iter().map(within));
+            return;
+        }
+        for (t, &written) in sent.tokens.iter().zip(&self.words) {
+            let (start, end) = within(t);
             // Lower-casing leaves other bytes where they are: the lowered
-            // sentence tells without slicing the text whether the word is ASCII.
-            let ascii = all_ascii
-                || buf
-                    .as_bytes()
-                    .get(start.saturating_sub(base)..end.saturating_sub(base))
-                    .is_some_and(|b| b.is_ascii());
-            let word = if ascii {
-                None
+            // sentence tells whether the word is ASCII.
+            let ascii = self
+                .buf
+                .as_bytes()
+                .get(start..end)
+                .is_some_and(|b| b.is_ascii());
+            if ascii || written.is_ascii() {
+                self.bounds.push((start, end));
             } else {
-                text.get(start..end).filter(|w| !w.is_ascii())
-            };
-            match word {
-                Some(word) => {
-                    let at = buf.len();
-                    buf.push_str(&word.to_lowercase());
-                    bounds.push((at, buf.len()));
-                }
-                None => bounds.push((start.saturating_sub(base), end.saturating_sub(base))),
+                let at = self.buf.len();
+                self.buf.push_str(&written.to_lowercase());
+                self.bounds.push((at, self.buf.len()));
             }
         }
-        Lowered { buf, bounds }
     }
 
     /// Word `i`, lower-cased ("" past the end).
@@ -81,6 +110,11 @@ impl Lowered {
             .get(i)
             .and_then(|&(start, end)| self.buf.get(start..end))
             .unwrap_or("")
+    }
+
+    /// Word `i` as written ("" past the end).
+    pub fn word(&self, i: usize) -> &'t str {
+        self.words.get(i).copied().unwrap_or("")
     }
 }
 
@@ -115,6 +149,12 @@ fn compatible_dates(a: Option<PartialDate>, b: Option<PartialDate>) -> bool {
     }
 }
 
+thread_local! {
+    /// The entity tables of the thread's last document, emptied: the next
+    /// document fills them without allocating them anew.
+    static SPARE_ENTITIES: Cell<Option<Entities>> = const { Cell::new(None) };
+}
+
 /// Reads the facts of one document.
 ///
 /// # Example
@@ -131,7 +171,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         |h: crate::lexicon::Hit| (h.start + doc.body_start, h.end + doc.body_start, h.pattern);
     let entity_hits: Vec<_> = lex.entity_hits(body).into_iter().map(shift).collect();
     let cue_hits: Vec<_> = lex.cue_hits(body).into_iter().map(shift).collect();
-    let mut ents = Entities::default();
+    let mut ents = SPARE_ENTITIES.take().unwrap_or_else(Entities::with_room);
     let mut diagnostics = Vec::new();
 
     // The dateline's place: "BEIJING" -> China.
@@ -177,6 +217,13 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
     let mut quoted = false;
     let mut paragraph = None;
     let mut last_agent: Option<usize> = None;
+    let mut lowers = Lowered::default();
+    lowers.reserve_for(&doc.sentences);
+    let mut buffers = mention::SentenceBuffers::default();
+    // The group and currency cues of a sentence, kept across sentences.
+    let mut group_hits: Vec<(usize, usize, GroupKind)> = Vec::new();
+    let mut currencies: Vec<(usize, usize)> = Vec::new();
+    let mut dates = Vec::new();
     for (si, sent) in doc.sentences.iter().enumerate() {
         let e_hits = hits_in(&entity_hits, sent.span);
         let c_hits = hits_in(&cue_hits, sent.span);
@@ -184,24 +231,25 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             quoted = false;
             paragraph = Some(sent.paragraph);
         }
-        let group_hits: Vec<(usize, usize, GroupKind)> = c_hits
-            .iter()
-            .filter_map(|&(s, e, p)| {
-                lex.cues(p).iter().find_map(|c| match c {
-                    Cue::Group(g) => Some((s, e, *g)),
-                    _ => None,
-                })
+        group_hits.clear();
+        group_hits.extend(c_hits.iter().filter_map(|&(s, e, p)| {
+            lex.cues(p).iter().find_map(|c| match c {
+                Cue::Group(g) => Some((s, e, *g)),
+                _ => None,
             })
-            .collect();
-        let currencies: Vec<(usize, usize)> = c_hits
-            .iter()
-            .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
-            .map(|&(s, e, _)| (s, e))
-            .collect();
-        // The sentence's words lower-cased once, for the three readers below.
-        let lowers = Lowered::of_sentence(&doc.text, sent);
+        }));
+        currencies.clear();
+        currencies.extend(
+            c_hits
+                .iter()
+                .filter(|&&(_, _, p)| lex.cues(p).iter().any(|c| matches!(c, Cue::Currency(_))))
+                .map(|&(s, e, _)| (s, e)),
+        );
+        // The sentence's words lower-cased once, for the readers below.
+        lowers.fill(&doc.text, sent);
         let sm = mention::sentence_mentions(
             lex,
+            &mut buffers,
             doc,
             si,
             sent,
@@ -216,7 +264,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             .filter(|d| d.get_day().is_some())
             .or(doc.reference_date())
             .or(scene);
-        let dates = temporal::date_exprs(&doc.text, &sent.tokens, &lowers, reference);
+        temporal::date_exprs_into(&doc.text, &sent.tokens, &lowers, reference, &mut dates);
         let ctx = Context {
             lex,
             doc,
@@ -227,7 +275,7 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent,
             dateline: dateline_entity,
         };
-        let resolved = relation::resolve(&ctx, si, sent, &sm.mentions);
+        let resolved = relation::resolve(&ctx, si, sent, &lowers, &sm.mentions);
         let fallback = scene.or(doc.date);
         let rels = relation::relations(
             &ctx,
@@ -284,9 +332,13 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             last_agent = resolved.get(m.0).first().copied();
         }
         found.extend(rels.into_iter().map(|r| (si, r)));
+        buffers.recycle(sm.mentions);
         // Quotation marks are one-character punctuation tokens.
-        for t in sent.tokens.iter().filter(|t| t.kind == TokenKind::Punct) {
-            match doc.slice(t.span) {
+        for (i, t) in sent.tokens.iter().enumerate() {
+            if t.kind != TokenKind::Punct {
+                continue;
+            }
+            match lowers.word(i) {
                 "“" => quoted = true,
                 "”" => quoted = false,
                 "\"" => quoted = !quoted,
@@ -382,8 +434,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
         let country_of = |e: usize| {
             ents.list
                 .get(e)
-                .and_then(|x| x.country.clone())
-                .filter(|_| ents.list.get(e).is_some_and(|x| x.label == Label::Place))
+                .filter(|x| x.label == Label::Place)
+                .and_then(|x| x.country.as_deref())
         };
         let dup = relations.iter_mut().find(|r| {
             r.ty == rel.name
@@ -392,10 +444,8 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
                 && r.subject == s
                 && (r.object == o
                     || (rel.name == "VISITED"
-                        && (country_of(o).as_deref()
-                            == ents.list.get(r.object).map(|x| x.name.as_str())
-                            || country_of(r.object).as_deref()
-                                == ents.list.get(o).map(|x| x.name.as_str()))))
+                        && (country_of(o) == ents.list.get(r.object).map(|x| x.name.as_str())
+                            || country_of(r.object) == ents.list.get(o).map(|x| x.name.as_str()))))
         });
         if let Some(r) = dup {
             if r.amount.is_none() && amount.is_some() {
@@ -427,11 +477,14 @@ pub fn extract(lex: &Lexicon, doc: &Document) -> (DocFacts, Vec<Diagnostic>) {
             message: "no sentences found".to_string(),
         });
     }
+    let entities = std::mem::take(&mut ents.list);
+    ents.clear();
+    SPARE_ENTITIES.set(Some(ents));
     (
         DocFacts {
             doc: doc.id.clone(),
             sentences: doc.sentences.len(),
-            entities: ents.list,
+            entities,
             relations,
         },
         diagnostics,

@@ -99,12 +99,34 @@ impl Resolved {
     }
 }
 
+/// An entry of [`Entities::recency`]: sentence, token, entity, locative.
+type Recency = (usize, usize, usize, bool);
+
+/// The entity of the last entry of `recency` in (sentence, token) order
+/// that `keep` accepts; of entries at the same place, the one recorded
+/// last. (What a stable sort by place, read backwards, finds first.)
+fn latest(recency: &[Recency], keep: impl Fn(&Recency) -> bool) -> Option<usize> {
+    let mut best: Option<&Recency> = None;
+    for r in recency {
+        if keep(r) && best.is_none_or(|b| (r.0, r.1) >= (b.0, b.1)) {
+            best = Some(r);
+        }
+    }
+    best.map(|r| r.2)
+}
+
 /// Resolves every non-object pronoun, the speaker and the pairs of a
 /// sentence's mentions; object pronouns resolve per relation.
-pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) -> Resolved {
+pub fn resolve(
+    ctx: &Context,
+    si: usize,
+    sent: &Sentence,
+    lowers: &crate::extract::Lowered,
+    mentions: &[Mention],
+) -> Resolved {
     let doc = ctx.doc;
     let ents = ctx.ents;
-    let word = |i: usize| sent.tokens.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| lowers.word(i);
     // A comma is a punctuation token: words are not sliced out to be compared.
     let first_comma = sent
         .tokens
@@ -138,31 +160,19 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
             _ => None,
         })
         .collect();
-    // Mention order is only needed to resolve pronouns and pairs.
-    let needs_order = mentions
-        .iter()
-        .any(|m| !matches!(m.kind, MentionKind::Entity(_)));
-    let mut order: Vec<&(usize, usize, usize, bool)> = if needs_order {
-        ents.recency.iter().collect()
-    } else {
-        Vec::new()
-    };
-    order.sort_by_key(|r| (r.0, r.1));
     let recent_before = |tok: usize, female: bool| {
-        order
-            .iter()
-            .rev()
-            .filter(|r| (r.0, r.1) < (si, tok))
-            .map(|r| r.2)
-            .find(|&e| is_person(ents, e) && compatible(ents, e, female))
+        latest(&ents.recency, |r| {
+            (r.0, r.1) < (si, tok) && is_person(ents, r.2) && compatible(ents, r.2, female)
+        })
     };
-    let others = |m: &Mention| -> Vec<usize> {
+    // The entities a mention other than a name stands for, added to `out`.
+    let others = |m: &Mention, out: &mut Vec<usize>| {
         match &m.kind {
-            MentionKind::Entity(e) => vec![*e],
+            MentionKind::Entity(e) => out.push(*e),
             MentionKind::Pronoun { female, object } => {
                 if *object {
                     // Resolved per relation, with the subject excluded.
-                    return Vec::new();
+                    return;
                 }
                 let female = *female;
                 // "..., who was on his working visit": the person before "who".
@@ -177,7 +187,8 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                     })
                     && let MentionKind::Entity(e) = p.kind
                 {
-                    return vec![e];
+                    out.push(e);
+                    return;
                 }
                 let new_paragraph = ctx.topic_paragraph != Some(sent.paragraph);
                 let speech = (0..m.start).rev().find(|&k| {
@@ -197,7 +208,8 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                         x.ext_end == k && matches!(x.kind, MentionKind::Entity(e) if is_person(ents, e) && compatible(ents, e, female))
                     })
                         && let MentionKind::Entity(e) = p.kind {
-                            return vec![e];
+                            out.push(e);
+                    return;
                         }
                 if (participial || (opener && new_paragraph))
                     && first_comma.is_some_and(|c| m.start < c)
@@ -205,25 +217,30 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                         first_comma.is_some_and(|c| *t > c) && compatible(ents, *e, female)
                     })
                 {
-                    return vec![e];
+                    out.push(e);
+                    return;
                 }
                 if let Some(&(_, e)) = persons_here
                     .iter()
                     .find(|(t, e)| *t < m.start && compatible(ents, *e, female))
                 {
-                    return vec![e];
+                    out.push(e);
+                    return;
                 }
                 if let Some(t) = ctx.topic.filter(|&t| compatible(ents, t, female)) {
-                    return vec![t];
+                    out.push(t);
+                    return;
                 }
                 if let Some(e) = recent_before(m.start, female) {
-                    return vec![e];
+                    out.push(e);
+                    return;
                 }
-                persons_here
+                if let Some(&(_, e)) = persons_here
                     .iter()
                     .find(|(t, e)| *t > m.start && compatible(ents, *e, female))
-                    .map(|&(_, e)| vec![e])
-                    .unwrap_or_default()
+                {
+                    out.push(e);
+                }
             }
             MentionKind::FirstPerson => {
                 // The speaker: "..., Liu said" / "said Secretary Pritzker" /
@@ -241,34 +258,25 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
                         _ => None,
                     })
                 });
-                speaker
-                    .or(ctx.topic)
-                    .or(ctx.last_agent)
-                    .into_iter()
-                    .collect()
+                out.extend(speaker.or(ctx.topic).or(ctx.last_agent));
             }
             MentionKind::Pair(kind) => {
                 let want = match kind {
                     GroupKind::PairPerson => Label::Person,
                     _ => Label::Country,
                 };
-                let mut out: Vec<usize> = Vec::new();
-                for r in order.iter().rev() {
-                    if (r.0, r.1) >= (si, m.start) || r.3 {
-                        continue;
-                    }
-                    if want == Label::Person && r.0 == si {
-                        continue;
-                    }
-                    let ok = ents.list.get(r.2).is_some_and(|x| x.label == want);
-                    if ok && !out.contains(&r.2) {
-                        out.push(r.2);
-                        if out.len() == 2 {
-                            break;
-                        }
-                    }
+                // The two most recent entities of the kind before the pair.
+                let eligible = |r: &Recency| {
+                    (r.0, r.1) < (si, m.start)
+                        && !r.3
+                        && !(want == Label::Person && r.0 == si)
+                        && ents.list.get(r.2).is_some_and(|x| x.label == want)
+                };
+                if let Some(first) = latest(&ents.recency, eligible)
+                    && let Some(second) = latest(&ents.recency, |r| eligible(r) && r.2 != first)
+                {
+                    out.extend([first, second]);
                 }
-                if out.len() == 2 { out } else { Vec::new() }
             }
         }
     };
@@ -280,7 +288,10 @@ pub fn resolve(ctx: &Context, si: usize, sent: &Sentence, mentions: &[Mention]) 
         match m.kind {
             // A name needs no search and no vector of its own.
             MentionKind::Entity(e) => resolved.push(&[e]),
-            _ => resolved.push(&others(m)),
+            _ => {
+                others(m, &mut resolved.entities);
+                resolved.ends.push(resolved.entities.len());
+            }
         }
     }
     resolved
@@ -300,11 +311,10 @@ pub fn relations(
     fallback_date: Option<PartialDate>,
 ) -> Vec<Found> {
     let lex = ctx.lex;
-    let doc = ctx.doc;
     let ents = ctx.ents;
     let toks = &sent.tokens;
     let n = toks.len();
-    let word = |i: usize| toks.get(i).map_or("", |t| doc.slice(t.span));
+    let word = |i: usize| lowers.word(i);
     let lower = |i: usize| lowers.get(i);
     let tok_start = |b: usize| {
         let i = toks.partition_point(|t| (t.span.start as usize) < b);
@@ -320,10 +330,10 @@ pub fn relations(
     // Which tokens are inside quotation marks.
     let mut quoted = Vec::with_capacity(n);
     let mut inside = ctx.starts_quoted;
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         // Quotation marks are one-character punctuation tokens.
         let w = match t.kind {
-            crate::text::TokenKind::Punct => doc.slice(t.span),
+            crate::text::TokenKind::Punct => lowers.word(i),
             _ => "",
         };
         match w {
@@ -840,10 +850,7 @@ fn object_pronoun(
             return Some(e);
         }
     }
-    let mut order: Vec<&(usize, usize, usize, bool)> =
-        ents.recency.iter().filter(|r| r.0 < si).collect();
-    order.sort_by_key(|r| (r.0, r.1));
-    order.iter().rev().map(|r| r.2).find(|&e| ok(e))
+    latest(&ents.recency, |r| r.0 < si && ok(r.2))
 }
 
 /// A country to condole when the sentence names no recipient: the nearest

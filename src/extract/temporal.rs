@@ -95,13 +95,23 @@ pub fn date_exprs(
     lowers: &crate::extract::Lowered,
     reference: Option<PartialDate>,
 ) -> Vec<DateExpr> {
-    let word = |i: usize| {
-        tokens
-            .get(i)
-            .map_or("", |t| text.get(t.span.range()).unwrap_or(""))
-    };
-    let lower = |i: usize| lowers.get(i);
     let mut out = Vec::new();
+    date_exprs_into(text, tokens, lowers, reference, &mut out);
+    out
+}
+
+/// [`date_exprs`] into `out`, a buffer the caller keeps across sentences
+/// (emptied first).
+pub fn date_exprs_into(
+    text: &str,
+    tokens: &[Token],
+    lowers: &crate::extract::Lowered,
+    reference: Option<PartialDate>,
+    out: &mut Vec<DateExpr>,
+) {
+    out.clear();
+    let word = |i: usize| lowers.word(i);
+    let lower = |i: usize| lowers.get(i);
     let mut i = 0;
     let push = |out: &mut Vec<DateExpr>,
                 start: usize,
@@ -153,17 +163,17 @@ pub fn date_exprs(
             let before = if i > 0 { lower(i - 1) } else { "" };
             match (day, year) {
                 (Some(d), Some(y)) => {
-                    push(&mut out, i, k + 1, PartialDate::day(y, m, d), true);
+                    push(out, i, k + 1, PartialDate::day(y, m, d), true);
                     i = k + 1;
                     continue;
                 }
                 (Some(d), None) => {
-                    push(&mut out, i, j, month_day(m, d, reference), false);
+                    push(out, i, j, month_day(m, d, reference), false);
                     i = j;
                     continue;
                 }
                 (None, Some(y)) => {
-                    push(&mut out, i, k + 1, PartialDate::month(y, m), true);
+                    push(out, i, k + 1, PartialDate::month(y, m), true);
                     i = k + 1;
                     continue;
                 }
@@ -175,7 +185,7 @@ pub fn date_exprs(
                     .contains(&before)
                     {
                         push(
-                            &mut out,
+                            out,
                             i.saturating_sub(1),
                             i + 1,
                             month_only(m, reference, last),
@@ -196,7 +206,7 @@ pub fn date_exprs(
                 } else {
                     i + 2
                 };
-                push(&mut out, i, end, date, year_of(word(i + 2)).is_some());
+                push(out, i, end, date, year_of(word(i + 2)).is_some());
                 i = end;
                 continue;
             }
@@ -205,7 +215,7 @@ pub fn date_exprs(
             let before2 = if i > 1 { lower(i - 2) } else { "" };
             if before == "of" && before2 == "end" {
                 push(
-                    &mut out,
+                    out,
                     i.saturating_sub(3),
                     i + 1,
                     PartialDate::month(y, 12),
@@ -213,7 +223,7 @@ pub fn date_exprs(
                 );
             } else if before == "of" && (before2 == "beginning" || before2 == "start") {
                 push(
-                    &mut out,
+                    out,
                     i.saturating_sub(3),
                     i + 1,
                     PartialDate::month(y, 1),
@@ -236,7 +246,7 @@ pub fn date_exprs(
             ]
             .contains(&before)
             {
-                push(&mut out, i, i + 1, Some(PartialDate::year(y)), true);
+                push(out, i, i + 1, Some(PartialDate::year(y)), true);
             }
         } else if let Some(wd) = weekday_number(w) {
             // "on Sunday"; "Saturday, March 12" leaves it to the month.
@@ -251,7 +261,7 @@ pub fn date_exprs(
                     (Some(m), None) => PartialDate::month(r.get_year(), m),
                     _ => None,
                 });
-                push(&mut out, i, i + 1, date, false);
+                push(out, i, i + 1, date, false);
             }
         } else {
             let next = lower(i + 1);
@@ -273,14 +283,13 @@ pub fn date_exprs(
                 _ => (None, 0),
             };
             if len > 0 {
-                push(&mut out, i, i + len, date, false);
+                push(out, i, i + len, date, false);
                 i += len;
                 continue;
             }
         }
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]

@@ -4,9 +4,24 @@
 
 use crate::graph::{PartialDate, days_in_month};
 
+/// `word` without the periods that end it ("Jan." -> "Jan").
+fn without_final_periods(word: &str) -> &str {
+    let bytes = word.as_bytes();
+    let mut kept = bytes.len();
+    while kept > 0 && bytes[kept - 1] == b'.' {
+        kept -= 1;
+    }
+    // A period is one byte: what is left ends on a character boundary.
+    word.get(..kept).unwrap_or(word)
+}
+
 /// The month (1..=12) a word names: "January", "Jan", "Jan.", "Sept.".
 pub fn month_number(word: &str) -> Option<u8> {
-    let w = word.trim_end_matches('.');
+    // Month names are ASCII and capitalised (the periods are at the end).
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) || word.len() < 3 {
+        return None;
+    }
+    let w = without_final_periods(word);
     const NAMES: [&str; 12] = [
         "january",
         "february",
@@ -22,7 +37,7 @@ pub fn month_number(word: &str) -> Option<u8> {
         "december",
     ];
     // Month names are ASCII: any other word is not one.
-    if !w.starts_with(|c: char| c.is_ascii_uppercase()) || w.len() < 3 || w.len() > 9 {
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_uppercase) || w.len() < 3 || w.len() > 9 {
         return None;
     }
     // No two names share their first three letters, and a word of three
@@ -30,10 +45,21 @@ pub fn month_number(word: &str) -> Option<u8> {
     let [a, b, c, ..] = *w.as_bytes() else {
         return None;
     };
-    let start = [a, b, c].map(|x| x.to_ascii_lowercase());
-    let i = NAMES
-        .iter()
-        .position(|name| matches!(*name.as_bytes(), [x, y, z, ..] if [x, y, z] == start))?;
+    let i = match [a, b, c].map(|x| x.to_ascii_lowercase()) {
+        [b'j', b'a', b'n'] => 0,
+        [b'f', b'e', b'b'] => 1,
+        [b'm', b'a', b'r'] => 2,
+        [b'a', b'p', b'r'] => 3,
+        [b'm', b'a', b'y'] => 4,
+        [b'j', b'u', b'n'] => 5,
+        [b'j', b'u', b'l'] => 6,
+        [b'a', b'u', b'g'] => 7,
+        [b's', b'e', b'p'] => 8,
+        [b'o', b'c', b't'] => 9,
+        [b'n', b'o', b'v'] => 10,
+        [b'd', b'e', b'c'] => 11,
+        _ => return None,
+    };
     let name = NAMES[i];
     let whole = name.eq_ignore_ascii_case(w);
     let prefix = w.len() <= 4
@@ -55,9 +81,17 @@ pub fn weekday_number(word: &str) -> Option<u8> {
         "saturday",
         "sunday",
     ];
-    let w = word.trim_end_matches('.');
-    // The names are six to nine letters long.
-    if !(6..=9).contains(&w.len()) {
+    if word.len() < 6 {
+        return None;
+    }
+    let w = without_final_periods(word);
+    // The names are six to nine letters long and end in "day".
+    if !(6..=9).contains(&w.len())
+        || !w
+            .as_bytes()
+            .get(w.len() - 3..)
+            .is_some_and(|end| end.eq_ignore_ascii_case(b"day"))
+    {
         return None;
     }
     NAMES

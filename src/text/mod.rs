@@ -171,7 +171,13 @@ fn read_dateline(text: &str, span: Span, published: Option<PartialDate>) -> Opti
     // starts with a space, a hyphen or the lead byte of a dash.
     let bytes = window.as_bytes();
     let cut = (0..bytes.len()).find(|&i| {
-        matches!(bytes[i], b' ' | b'-' | 0xE2)
+        // The byte after a space or a hyphen rules out most places at once.
+        let may_start = match bytes[i] {
+            b' ' => matches!(bytes.get(i + 1), Some(b'-' | 0xE2)),
+            b'-' => bytes.get(i + 1) == Some(&b'-'),
+            b => b == 0xE2,
+        };
+        may_start
             && DATELINE_SEPARATORS
                 .iter()
                 .any(|sep| bytes[i..].starts_with(sep.as_bytes()))

@@ -35,6 +35,18 @@ pub struct Sentence {
     pub paragraph: u32,
 }
 
+/// Which bytes are ASCII letters and digits: one load a byte where the
+/// tokenizer runs through a word.
+static ASCII_ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
@@ -52,6 +64,11 @@ fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens
     let bytes_end = end.min(text.len());
     let mut i = start;
     while i < bytes_end {
+        // The most common character of all.
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
         // ASCII needs no decoding.
         let c = match bytes[i] {
             b if b.is_ascii() => char::from(b),
@@ -70,9 +87,11 @@ fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens
             i += c.len_utf8();
             loop {
                 // ASCII letters and digits continue a word whatever follows.
-                while i < bytes_end && bytes[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
+                let rest = bytes.get(i..bytes_end).unwrap_or(&[]);
+                i += rest
+                    .iter()
+                    .position(|&b| !ASCII_ALPHANUMERIC[usize::from(b)])
+                    .unwrap_or(rest.len());
                 // Any other ASCII character but these four ends the word
                 // (the common case: a space), without decoding what follows.
                 if i >= bytes_end
@@ -106,8 +125,13 @@ fn tokenize_into(text: &str, start: usize, end: usize, lexicon: &Lexicon, tokens
                         break;
                     }
                     let word = &text[word_start..i];
-                    let last_part = word.rsplit('.').next().unwrap_or(word);
-                    let single = last_part.chars().count() == 1;
+                    // The part after the word's last period (a period is ASCII).
+                    let last_part = match word.bytes().rposition(|b| b == b'.') {
+                        Some(p) => word.get(p + 1..).unwrap_or(""),
+                        None => word,
+                    };
+                    let mut last_chars = last_part.chars();
+                    let single = last_chars.next().is_some() && last_chars.next().is_none();
                     let abbrev = lexicon.is_abbreviation(&text[word_start..=i]);
                     if abbrev || single {
                         i += 1;
@@ -217,7 +241,10 @@ pub fn sentences(text: &str, start: usize, end: usize, lexicon: &Lexicon) -> Vec
         blocks.push((b, prev_line.map_or(end, |p| p.1), paragraph));
     }
     let mut out = Vec::new();
-    let mut tokens = Vec::new();
+    // Room for the largest block's tokens (a token and its space take four
+    // bytes or more), so that the buffer does not grow step by step.
+    let largest = blocks.iter().map(|&(bs, be, _)| be - bs).max().unwrap_or(0);
+    let mut tokens = Vec::with_capacity(largest / 4 + 1);
     for (bs, be, para) in blocks {
         tokens.clear();
         tokenize_into(text, bs, be, lexicon, &mut tokens);

@@ -8,6 +8,11 @@ use std::sync::{Mutex, OnceLock};
 
 use newsgraph::graph::{Graph, NodeId, PropertyValue, dump};
 
+/// The binary's allocator (see `src/main.rs`), so that the bench measures
+/// what `newsgraph` runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -12,6 +12,11 @@ use newsgraph::extract::extract_all;
 use newsgraph::files::articles::{Article, read_paths};
 use newsgraph::lexicon::Lexicon;
 
+/// The binary's allocator (see `src/main.rs`), so that the bench measures
+/// what `newsgraph` runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

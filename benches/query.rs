@@ -13,6 +13,11 @@ use newsgraph::graph::{Graph, NodeId, PropertyValue};
 use newsgraph::interchange::neo4j_csv;
 use newsgraph::query::{self, RunOptions};
 
+/// The binary's allocator (see `src/main.rs`), so that the bench measures
+/// what `newsgraph` runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

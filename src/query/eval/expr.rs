@@ -51,6 +51,8 @@ pub(super) enum Test<'a> {
     /// `a op b` with a comparison `op`; errors reading a side are placed at
     /// the span, when the comparison had one.
     Compare(BinaryOp, Read<'a>, Read<'a>, Option<Span>),
+    /// `a op b` of two variables (`p <> x`): nothing to evaluate.
+    Slots(BinaryOp, Slot, Slot),
     /// Every one of these holds (each is tested, as `AND` evaluates both
     /// sides).
     All(Vec<Test<'a>>),
@@ -70,9 +72,10 @@ impl<'a> Test<'a> {
                 Test::Expr(_) => Test::Expr(e),
                 t => t,
             },
-            Expr::Binary(op, a, b) if is_comparison(*op) => {
-                Test::Compare(*op, Read::of(a), Read::of(b), span)
-            }
+            Expr::Binary(op, a, b) if is_comparison(*op) => match (Read::of(a), Read::of(b)) {
+                (Read::Slot(x), Read::Slot(y)) => Test::Slots(*op, x, y),
+                (x, y) => Test::Compare(*op, x, y, span),
+            },
             Expr::Binary(BinaryOp::And, a, b) if is_comparisons(a) && is_comparisons(b) => {
                 let mut all = Vec::new();
                 for side in [a, b] {
@@ -526,18 +529,12 @@ impl Ctx<'_> {
                 };
                 let x = self.read(*a, row).map_err(placed)?;
                 let y = self.read(*b, row).map_err(placed)?;
-                // Two nodes or two relationships: their ids decide.
-                let same = match (&*x, &*y) {
-                    (Value::Node(m), Value::Node(n)) => Some(m == n),
-                    (Value::Relationship(m), Value::Relationship(n)) => Some(m == n),
-                    _ => None,
-                };
-                Ok(match (op, same) {
-                    (BinaryOp::Eq, Some(same)) => same,
-                    (BinaryOp::Ne, Some(same)) => !same,
-                    _ => compare(*op, &x, &y) == Some(true),
-                })
+                Ok(holds(*op, &x, &y))
             }
+            Test::Slots(op, a, b) => match (row.get(*a), row.get(*b)) {
+                (Some(x), Some(y)) => Ok(holds(*op, x, y)),
+                _ => Ok(false),
+            },
             Test::All(tests) => {
                 let mut all = true;
                 for t in tests {
@@ -701,6 +698,22 @@ fn compare(op: BinaryOp, x: &Value, y: &Value) -> Option<bool> {
         BinaryOp::Le => x.less_eq(y),
         BinaryOp::Gt => x.greater_than(y),
         _ => x.greater_eq(y),
+    }
+}
+
+/// Whether `x op y` is true, for a comparison `op`; two nodes or two
+/// relationships are equal by id without the general comparison.
+#[inline(always)]
+fn holds(op: BinaryOp, x: &Value, y: &Value) -> bool {
+    let same = match (x, y) {
+        (Value::Node(m), Value::Node(n)) => Some(m == n),
+        (Value::Relationship(m), Value::Relationship(n)) => Some(m == n),
+        _ => None,
+    };
+    match (op, same) {
+        (BinaryOp::Eq, Some(same)) => same,
+        (BinaryOp::Ne, Some(same)) => !same,
+        _ => compare(op, x, y) == Some(true),
     }
 }
 

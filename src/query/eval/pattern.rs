@@ -131,6 +131,11 @@ struct Checks {
     node: Keys,
     /// When the reached node is given by name: the nodes that carry it.
     targets: Option<Vec<NodeId>>,
+    /// When that is one node with few edges of the step's one type (in
+    /// one direction): those edges by the node at their other end, so that
+    /// each frame finds its edges to the target without reading the
+    /// adjacency of the node it starts from.
+    to_target: Option<HashMap<NodeId, EdgeList, FastBuild>>,
 }
 
 /// Whether `e` has the same value in every row: a literal or a parameter.
@@ -372,6 +377,7 @@ impl<'a> Matcher<'a> {
                         rel_keys: Keys::default(),
                         node: Keys::new(g, &filter.labels, &filter.props),
                         targets: None,
+                        to_target: None,
                     }),
                 })
             }
@@ -403,9 +409,15 @@ impl<'a> Matcher<'a> {
                     (Some(made), _, _) => made,
                     (None, None, Some(_)) => Candidates::Chains(Vec::new()),
                     (None, None, None) => Candidates::Edges(Rc::new(Vec::new())),
-                    (None, Some(from), None) => {
-                        Candidates::Edges(self.cached_edges(from, x, target))
-                    }
+                    (None, Some(from), None) => match (&checks.to_target, target) {
+                        (Some(index), Some(t)) if !x.to_bound && targets.is_some() => {
+                            debug_assert_eq!(targets.as_deref(), Some(&[t][..]));
+                            Candidates::Edges(
+                                index.get(&from).cloned().unwrap_or_else(|| Rc::new(Vec::new())),
+                            )
+                        }
+                        _ => Candidates::Edges(self.cached_edges(from, x, target)),
+                    },
                     (None, Some(from), Some((min, max))) => {
                         Candidates::Chains(self.chains(from, x, rel_keys, props, min, max)?)
                     }
@@ -435,6 +447,7 @@ impl<'a> Matcher<'a> {
                         rel_keys,
                         node: Keys::default(),
                         targets: None,
+                        to_target: None,
                     }),
                 })
             }
@@ -469,17 +482,55 @@ impl<'a> Matcher<'a> {
                 }
                 _ => None,
             });
+        let to_target = match targets.as_deref() {
+            Some(&[t]) if x.range.is_none() => self.edges_to_target(x, t),
+            _ => None,
+        };
         let checks = Rc::new(Checks {
             rel_keys: Keys::new(g, &[], &x.rel_props),
             node: Keys::new(g, &x.to_filter.labels, &x.to_filter.props),
             props,
             to_props,
             targets,
+            to_target,
         });
         if constant {
             self.checks_cache.borrow_mut().insert(key, checks.clone());
         }
         Ok(checks)
+    }
+
+    /// The edges of expansion `x` that reach `target`, by the node they
+    /// start from (see `Checks::to_target`), when `x` has one type and one
+    /// direction and `target` few such edges; each list in the order
+    /// `edges_between` gives.
+    fn edges_to_target(
+        &self,
+        x: &Expand,
+        target: NodeId,
+    ) -> Option<HashMap<NodeId, EdgeList, FastBuild>> {
+        /// Past this many edges at the target, building the index could
+        /// cost more than the frames it saves.
+        const MAX_EDGES: usize = 1 << 16;
+        let g = self.ctx.graph;
+        let sym = x.single_type(g)?;
+        let back = match x.direction {
+            Direction::Outgoing => Direction::Incoming,
+            Direction::Incoming => Direction::Outgoing,
+            // Both directions list a pair's edges in another order from
+            // each end.
+            Direction::Both => return None,
+        };
+        if g.typed_degree(target, back, sym) > MAX_EDGES {
+            return None;
+        }
+        let mut lists: HashMap<NodeId, Vec<(EdgeId, NodeId)>, FastBuild> = HashMap::default();
+        // Both ends list their edges oldest first, read newest first: a
+        // pair's edges come out in the same order from either end.
+        for (e, other) in g.edges_at(target, back, Some(sym)) {
+            lists.entry(other).or_default().push((e, target));
+        }
+        Some(lists.into_iter().map(|(n, v)| (n, Rc::new(v))).collect())
     }
 
     /// The edges at `from`, remembered per step: a hub is reached again and

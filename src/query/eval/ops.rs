@@ -1167,51 +1167,74 @@ fn sort_all<'a>(
     let width = keys.len();
     let reads: Vec<Read> = keys.iter().map(|(e, _)| Read::of(e)).collect();
     let mut rows: Vec<Row> = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
-    let mut entries: Vec<SortEntry> = Vec::new();
     let mut held = 0usize;
     for row in input {
         let row = row?;
         ctx.guard.tick()?;
-        let Ok(index) = u32::try_from(rows.len()) else {
+        if u32::try_from(rows.len()).is_err() {
             return Err(QueryError {
                 code: ErrorCode::MemoryLimit,
                 span: Span::default(),
                 message: "too many rows to sort".into(),
             });
-        };
-        for read in &reads {
-            values.push(ctx.read(*read, &row)?.into_owned());
         }
-        let (head, kind) = match values.get(values.len() - width) {
-            Some(v) if width > 0 => sort_head(v),
-            _ => (0, HEAD_NONE),
-        };
         let size = row.len() + width;
         held += size;
         ctx.guard.charge(size)?;
-        entries.push(SortEntry { head, index, kind });
         rows.push(row);
+    }
+    // Keys that are variables (as a rule, after a projection) are compared
+    // where they are, in the rows; others are evaluated once into `values`.
+    let slots: Option<Vec<Slot>> = reads
+        .iter()
+        .map(|r| match r {
+            Read::Slot(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    let mut values: Vec<Value> = Vec::new();
+    if slots.is_none() {
+        values.reserve_exact(rows.len() * width);
+        for row in &rows {
+            for read in &reads {
+                values.push(ctx.read(*read, row)?.into_owned());
+            }
+        }
+    }
+    static NULL: Value = Value::Null;
+    let key = |index: u32, t: usize| -> &Value {
+        match &slots {
+            Some(slots) => rows[index as usize].get(slots[t]).unwrap_or(&NULL),
+            None => &values[index as usize * width + t],
+        }
+    };
+    let mut entries: Vec<SortEntry> = Vec::with_capacity(rows.len());
+    for index in 0..rows.len() as u32 {
+        let (head, kind) = if width > 0 {
+            sort_head(key(index, 0))
+        } else {
+            (0, HEAD_NONE)
+        };
+        entries.push(SortEntry { head, index, kind });
     }
     let desc: Vec<bool> = keys.iter().map(|(_, d)| *d).collect();
     let cmp = |a: &SortEntry, b: &SortEntry| -> Ordering {
-        let (i, j) = (a.index as usize * width, b.index as usize * width);
         for (t, d) in desc.iter().enumerate() {
             let o = if t == 0 && is_string_head(a.kind) && is_string_head(b.kind) {
                 match a.head.cmp(&b.head) {
                     // Equal padded prefixes of short strings: one is the
                     // other plus NUL bytes, or they are equal.
                     Ordering::Equal if a.kind == HEAD_SHORT && b.kind == HEAD_SHORT => {
-                        str_len(&values[i]).cmp(&str_len(&values[j]))
+                        str_len(key(a.index, 0)).cmp(&str_len(key(b.index, 0)))
                     }
-                    Ordering::Equal => values[i].order(&values[j]),
+                    Ordering::Equal => key(a.index, 0).order(key(b.index, 0)),
                     o => o,
                 }
             } else if t == 0 && a.kind == b.kind && a.kind != HEAD_NONE {
                 // An integer's or a date's head is all of it.
                 a.head.cmp(&b.head)
             } else {
-                values[i + t].order(&values[j + t])
+                key(a.index, t).order(key(b.index, t))
             };
             let o = if *d { o.reverse() } else { o };
             if o != Ordering::Equal {

@@ -413,7 +413,10 @@ impl<'a> Matcher<'a> {
                         (Some(index), Some(t)) if !x.to_bound && targets.is_some() => {
                             debug_assert_eq!(targets.as_deref(), Some(&[t][..]));
                             Candidates::Edges(
-                                index.get(&from).cloned().unwrap_or_else(|| Rc::new(Vec::new())),
+                                index
+                                    .get(&from)
+                                    .cloned()
+                                    .unwrap_or_else(|| Rc::new(Vec::new())),
                             )
                         }
                         _ => Candidates::Edges(self.cached_edges(from, x, target)),

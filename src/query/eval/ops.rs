@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use hashbrown::HashTable;
 
 use super::expr::{Read, Test};
-use super::pattern::Matcher;
+use super::pattern::{Matcher, put};
 use super::{Ctx, Row, Share};
 use crate::query::aggregate::Accumulator;
 use crate::query::error::{ErrorCode, QueryError};
@@ -123,8 +123,8 @@ pub fn push_rows<'a>(
             let mut row = row;
             for found in PerNodeCounts::new(ctx, source, labels, expand, share) {
                 let (n, c) = found?;
-                row[*node] = Value::Node(n);
-                row[*count] = Value::Int(c);
+                put(&mut row[*node], Value::Node(n));
+                put(&mut row[*count], Value::Int(c));
                 if !sink(&row)? {
                     break;
                 }
@@ -768,6 +768,7 @@ impl<'a> Grouping<'a> {
             self.hashes.push(0);
         }
         let groups = self.hashes.len();
+        let items: Vec<(Read, usize)> = self.items.iter().map(|(e, s)| (Read::of(e), *s)).collect();
         let mut key_values = self.group_keys.into_iter();
         let mut accumulators = self.accumulators.into_iter();
         let mut row: Row = Vec::new();
@@ -787,8 +788,8 @@ impl<'a> Grouping<'a> {
             for (call, acc) in self.aggregates.iter().zip(accumulators.by_ref()) {
                 row[call.slot] = acc.finish()?;
             }
-            for (e, slot) in self.items {
-                let v = ctx.eval(e, &row)?;
+            for (read, slot) in &items {
+                let v = ctx.read(*read, &row)?.into_owned();
                 row[*slot] = v;
             }
             sink(&mut row)?;
@@ -1013,6 +1014,8 @@ struct TopK<'a> {
     trimmed: bool,
     /// The keys of the row being offered.
     scratch: Vec<SortKey>,
+    /// How each key is read.
+    reads: Vec<Read<'a>>,
 }
 
 impl<'a> TopK<'a> {
@@ -1026,6 +1029,7 @@ impl<'a> TopK<'a> {
             held: 0,
             trimmed: false,
             scratch: Vec::with_capacity(keys.len()),
+            reads: keys.iter().map(|(e, _)| Read::of(e)).collect(),
         }
     }
 
@@ -1058,8 +1062,8 @@ impl<'a> TopK<'a> {
         // offered lose on their first key, and their other keys go unread.
         let worst = (self.trimmed && top > 0).then(|| &self.rows[top - 1].0);
         let mut beats_worst = worst.is_none();
-        for (i, (e, desc)) in self.keys.iter().enumerate() {
-            let key = SortKey::new(ctx.eval_ref(e, r)?.into_owned());
+        for (i, (read, (_, desc))) in self.reads.iter().zip(self.keys).enumerate() {
+            let key = SortKey::new(ctx.read(*read, r)?.into_owned());
             if let Some(worst) = worst
                 && !beats_worst
             {

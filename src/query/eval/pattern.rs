@@ -1133,7 +1133,7 @@ const WARM_BATCH: usize = 16;
 /// relationship of the previous match: one that owns nothing is let go
 /// without a call to drop it.
 #[inline]
-fn put(slot: &mut Value, v: Value) {
+pub(super) fn put(slot: &mut Value, v: Value) {
     if slot.owns_nothing() {
         std::mem::forget(std::mem::replace(slot, v));
     } else {

@@ -47,6 +47,17 @@ pub enum Direction {
     Both,
 }
 
+impl Direction {
+    /// The direction that follows the same edges from their other end.
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::Outgoing => Direction::Incoming,
+            Direction::Incoming => Direction::Outgoing,
+            Direction::Both => Direction::Both,
+        }
+    }
+}
+
 /// An ordered map from interned keys to values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Properties {
@@ -623,11 +634,7 @@ impl Graph {
         let (outs, incs) = self.typed_lists(node, direction, ty);
         let mut edges = Vec::with_capacity(outs.len() + incs.len());
         edges.extend(outs.iter().rev());
-        let loops = direction == Direction::Both
-            && self
-                .adjacency
-                .get(node.0 as usize)
-                .is_some_and(|a| a.loops > 0);
+        let loops = self.loops_in_both(node, direction);
         if loops {
             // A self-loop was already reported as outgoing.
             edges.extend(incs.iter().rev().filter(|(_, other)| *other != node));
@@ -672,16 +679,22 @@ impl Graph {
         };
         let (outs, incs) = self.typed_lists(node, direction, ty);
         // A self-loop is in both lists and counts once.
-        let loops = direction == Direction::Both
-            && self
-                .adjacency
-                .get(node.0 as usize)
-                .is_some_and(|a| a.loops > 0);
+        let loops = self.loops_in_both(node, direction);
         outs.iter().filter(|(_, o)| passes(*o)).count()
             + incs
                 .iter()
                 .filter(|(_, o)| passes(*o) && !(loops && *o == node))
                 .count()
+    }
+
+    /// Whether `direction` is both and `node` has a self-loop (of any
+    /// type): then its outgoing and incoming lists share an edge.
+    fn loops_in_both(&self, node: NodeId, direction: Direction) -> bool {
+        direction == Direction::Both
+            && self
+                .adjacency
+                .get(node.0 as usize)
+                .is_some_and(|a| a.loops > 0)
     }
 
     /// The edges of type `ty` at `node` that leave it and that reach it,

@@ -565,20 +565,14 @@ impl Ctx<'_> {
         e: &'r Expr,
         row: &'r Row,
     ) -> Result<Cow<'r, Value>, QueryError> {
-        let props = match row.get(slot) {
-            Some(Value::Node(id)) => self.graph.node_props(*id),
-            Some(Value::Relationship(id)) => self.graph.edge_props(*id),
-            _ => None,
-        };
-        match props {
-            Some(props) => Ok(Cow::Owned(
-                key.sym(self.graph)
-                    .and_then(|k| props.get(k))
-                    .map_or(Value::Null, Value::from_property),
-            )),
+        let stored = row
+            .get(slot)
+            .and_then(|v| self.stored_property(v, || key.sym(self.graph)));
+        match stored {
+            Some(Ok(v)) => Ok(Cow::Owned(v)),
             // Null, a map, a deleted entity: the general way, with its
-            // errors.
-            None => self.eval_ref(e, row),
+            // errors placed in the statement.
+            _ => self.eval_ref(e, row),
         }
     }
 

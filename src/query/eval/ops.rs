@@ -225,6 +225,11 @@ fn finish_grouping<'a>(
     }
 }
 
+/// How each of a projection's `items` is read, with its slot.
+fn item_reads(items: &[(Expr, usize)]) -> Vec<(Read<'_>, usize)> {
+    items.iter().map(|(e, s)| (Read::of(e), *s)).collect()
+}
+
 fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -> RowIter<'a> {
     match op {
         Op::Match {
@@ -306,7 +311,7 @@ fn one<'a>(ctx: &'a Ctx<'a>, op: &'a Op, input: RowIter<'a>, share: Share<'a>) -
             }))
         })),
         Op::Project { items } => {
-            let reads: Vec<(Read, usize)> = items.iter().map(|(e, s)| (Read::of(e), *s)).collect();
+            let reads = item_reads(items);
             Box::new(input.map(move |row| {
                 let mut row = row?;
                 for (read, slot) in &reads {
@@ -768,7 +773,7 @@ impl<'a> Grouping<'a> {
             self.hashes.push(0);
         }
         let groups = self.hashes.len();
-        let items: Vec<(Read, usize)> = self.items.iter().map(|(e, s)| (Read::of(e), *s)).collect();
+        let items = item_reads(self.items);
         let mut key_values = self.group_keys.into_iter();
         let mut accumulators = self.accumulators.into_iter();
         let mut row: Row = Vec::new();
@@ -1160,9 +1165,10 @@ fn sort_head(v: &Value) -> (u128, u8) {
     }
 }
 
-/// Every row, sorted by `keys` (stable). The keys' values sit in one flat
-/// vector, and the sort moves small entries, not rows; most comparisons
-/// end on the first key's string prefix in the entry itself.
+/// Every row, sorted by `keys` (stable). Keys that are variables are read
+/// in the rows, others evaluated once into one flat vector; the sort moves
+/// small entries, not rows, and most comparisons end on the first key's
+/// head in the entry itself.
 fn sort_all<'a>(
     ctx: &'a Ctx<'a>,
     input: RowIter<'a>,

@@ -204,6 +204,9 @@ pub struct Matcher<'a> {
     done: bool,
     charged: usize,
     edge_cache: RefCell<HashMap<(usize, NodeId, u32), EdgeList, FastBuild>>,
+    /// An empty edge list, shared by the frames that find no edges in an
+    /// index (see `Checks::to_target`).
+    no_edges: EdgeList,
     /// The checks of expansions with constant property maps, by step.
     checks_cache: RefCell<HashMap<usize, Rc<Checks>, FastBuild>>,
     exists_from: Option<usize>,
@@ -250,6 +253,7 @@ impl<'a> Matcher<'a> {
             done: false,
             charged: 0,
             edge_cache: RefCell::new(HashMap::default()),
+            no_edges: Rc::new(Vec::new()),
             checks_cache: RefCell::new(HashMap::default()),
             exists_from: None,
             share: Share::ALL,
@@ -410,14 +414,10 @@ impl<'a> Matcher<'a> {
                     (None, None, Some(_)) => Candidates::Chains(Vec::new()),
                     (None, None, None) => Candidates::Edges(Rc::new(Vec::new())),
                     (None, Some(from), None) => match (&checks.to_target, target) {
-                        (Some(index), Some(t)) if !x.to_bound && targets.is_some() => {
-                            debug_assert_eq!(targets.as_deref(), Some(&[t][..]));
-                            Candidates::Edges(
-                                index
-                                    .get(&from)
-                                    .cloned()
-                                    .unwrap_or_else(|| Rc::new(Vec::new())),
-                            )
+                        // The index is of the one named target, which an
+                        // unbound end reaches.
+                        (Some(index), Some(_)) if !x.to_bound => {
+                            Candidates::Edges(index.get(&from).unwrap_or(&self.no_edges).clone())
                         }
                         _ => Candidates::Edges(self.cached_edges(from, x, target)),
                     },
@@ -517,13 +517,12 @@ impl<'a> Matcher<'a> {
         const MAX_EDGES: usize = 1 << 16;
         let g = self.ctx.graph;
         let sym = x.single_type(g)?;
-        let back = match x.direction {
-            Direction::Outgoing => Direction::Incoming,
-            Direction::Incoming => Direction::Outgoing,
-            // Both directions list a pair's edges in another order from
-            // each end.
-            Direction::Both => return None,
-        };
+        // Both directions list a pair's edges in another order from each
+        // end.
+        if x.direction == Direction::Both {
+            return None;
+        }
+        let back = x.direction.reverse();
         if g.typed_degree(target, back, sym) > MAX_EDGES {
             return None;
         }
@@ -564,11 +563,7 @@ impl<'a> Matcher<'a> {
     fn edges_between(&self, from: NodeId, to: NodeId, x: &Expand) -> Vec<(EdgeId, NodeId)> {
         let g = self.ctx.graph;
         if let Some(sym) = x.single_type(g) {
-            let back = match x.direction {
-                Direction::Outgoing => Direction::Incoming,
-                Direction::Incoming => Direction::Outgoing,
-                Direction::Both => Direction::Both,
-            };
+            let back = x.direction.reverse();
             // Both directions: counted without walking for self-loops.
             let degree = |n: NodeId, d: Direction| match d {
                 Direction::Both => {
@@ -844,11 +839,7 @@ impl<'a> Matcher<'a> {
         props: &[Value],
     ) -> Result<Vec<Vec<EdgeId>>, QueryError> {
         let mut backward = forward.clone();
-        backward.direction = match forward.direction {
-            Direction::Outgoing => Direction::Incoming,
-            Direction::Incoming => Direction::Outgoing,
-            Direction::Both => Direction::Both,
-        };
+        backward.direction = forward.direction.reverse();
         // Each side: node -> the edge and node it was reached from.
         let mut seen_f: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(a, None)]);
         let mut seen_b: HashMap<NodeId, Option<(EdgeId, NodeId)>> = HashMap::from([(b, None)]);

@@ -76,14 +76,6 @@ fn filter(node: &NodePart) -> EntityFilter {
     }
 }
 
-fn flip(direction: Direction) -> Direction {
-    match direction {
-        Direction::Outgoing => Direction::Incoming,
-        Direction::Incoming => Direction::Outgoing,
-        Direction::Both => Direction::Both,
-    }
-}
-
 /// Lowers one path pattern. `bound` holds the slots bound so far (before
 /// the clause or by its earlier patterns) and receives this pattern's;
 /// `rels` holds the relationship slots the clause bound so far (their
@@ -147,7 +139,7 @@ pub fn lower_path(path: &PathPart, bound: &mut HashSet<Slot>, rels: &mut Vec<Slo
                       bound: &mut HashSet<Slot>,
                       steps: &mut Vec<Step>| {
         let direction = if reversed {
-            flip(rel.direction)
+            rel.direction.reverse()
         } else {
             rel.direction
         };

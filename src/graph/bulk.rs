@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _, NodeIndexable as _};
 
+use super::column::IntColumns;
 use super::{
     Adjacency, EdgeData, EdgeId, Graph, NodeData, NodeId, Properties, PropertyValue, Sym,
     TypedEdges, name_key_of,
@@ -108,15 +109,16 @@ impl Graph {
     /// a second thread, or should it panic, they are built here, where the
     /// same panic then surfaces as it would without threads.
     pub(super) fn reindex(&mut self) {
-        let (nodes, by_type, adjacency) = std::thread::scope(|s| {
+        let (nodes, by_type, adjacency, int_columns) = std::thread::scope(|s| {
             let adjacency = std::thread::Builder::new().spawn_scoped(s, || self.build_adjacency());
             let nodes = self.node_indexes();
             let by_type = self.type_index();
+            let int_columns = self.int_columns();
             let adjacency = match adjacency.map(|handle| handle.join()) {
                 Ok(Ok(adjacency)) => adjacency,
                 _ => self.build_adjacency(),
             };
-            (nodes, by_type, adjacency)
+            (nodes, by_type, adjacency, int_columns)
         });
         let NodeIndexes {
             names,
@@ -130,6 +132,16 @@ impl Graph {
         self.by_label = by_label;
         self.by_type = by_type;
         self.adjacency = adjacency;
+        self.int_columns = int_columns;
+    }
+
+    /// The integer columns of the edges in the store (see `column.rs`).
+    fn int_columns(&self) -> IntColumns {
+        IntColumns::build(
+            self.graph
+                .edge_references()
+                .map(|e| (EdgeId(e.id().index() as u32), &e.weight().props)),
+        )
     }
 
     fn node_indexes(&self) -> NodeIndexes {

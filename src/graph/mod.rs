@@ -6,6 +6,7 @@
 //! graph knows nothing about queries, text or files.
 
 mod bulk;
+mod column;
 pub mod dump;
 mod intern;
 pub mod merge;
@@ -15,6 +16,7 @@ mod text;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use column::IntColumns;
 use indexmap::IndexMap;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeIndexable as _, EdgeRef as _, NodeIndexable as _};
@@ -187,6 +189,22 @@ fn touch<'g, T>(items: &[T], lists: impl Fn(&T) -> [Option<&'g Properties>; 2]) 
     std::hint::black_box(touched);
 }
 
+/// Asks the processor to bring the cache line of `item` in, without
+/// waiting for it (a hint: it never faults).
+#[inline(always)]
+fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of every x86-64 processor, and a prefetch reads
+    // nothing the program sees: any address is allowed.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (item as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
 fn typed_get(groups: &[TypedEdges], ty: Sym) -> &[(EdgeId, NodeId)] {
     groups
         .iter()
@@ -232,6 +250,8 @@ pub struct Graph {
     label_bits: Vec<Sym>,
     name_key: Option<Sym>,
     aliases_key: Option<Sym>,
+    /// Copies of some keys' integer values, by edge id (see `column.rs`).
+    int_columns: IntColumns,
 }
 
 /// A label check resolved once (see `Graph::label_test`), cheap to
@@ -417,6 +437,44 @@ impl Graph {
                 nodes.then(|| self.node_props(n)).flatten(),
             ]
         });
+    }
+
+    /// Asks the processor to fetch the property lists of the edges of
+    /// `entries` into cache, and goes on without waiting for them: each
+    /// edge's record is read (its list's address is there), its list is
+    /// only requested. A loop that requests the lists a batch ahead of the
+    /// one it reads waits for one cache miss per batch where
+    /// [`Graph::warm`] waits for two.
+    pub fn prefetch_edge_props(&self, entries: &[(EdgeId, NodeId)]) {
+        for &(e, _) in entries {
+            if let Some(props) = self.edge_props(e)
+                && let (Some(first), Some(last)) = (props.entries.first(), props.entries.last())
+            {
+                prefetch(first);
+                prefetch(last);
+            }
+        }
+    }
+
+    /// The integer that edge `id` has under `key`, if it has one: read
+    /// from the key's column when it has one (see [`Graph::has_int_column`]),
+    /// else from the edge's property list.
+    #[inline]
+    pub fn edge_int(&self, id: EdgeId, key: Sym) -> Option<i64> {
+        match self.int_columns.get(key, id) {
+            Some(answer) => answer,
+            None => match self.edge_props(id)?.get(key)? {
+                PropertyValue::Int(i) => Some(*i),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether the integers of edges under `key` are kept in a column, in
+    /// the order of the edges' ids: reading many of them then touches
+    /// neither the edges' records nor their property lists.
+    pub fn has_int_column(&self, key: Sym) -> bool {
+        self.int_columns.has(key)
     }
 
     /// [`Graph::warm`] for the nodes `ids`.
@@ -960,6 +1018,7 @@ impl Graph {
             .graph
             .edge_weight_mut(EdgeIndex::new(edge.0 as usize))
             .ok_or(GraphError::NoSuchEdge(edge.0))?;
+        self.int_columns.set(edge, sym, Some(&value));
         Ok(data.props.insert(sym, value))
     }
 
@@ -973,7 +1032,11 @@ impl Graph {
             .graph
             .edge_weight_mut(EdgeIndex::new(edge.0 as usize))
             .ok_or(GraphError::NoSuchEdge(edge.0))?;
-        Ok(self.symbols.get(key).and_then(|sym| data.props.remove(sym)))
+        let Some(sym) = self.symbols.get(key) else {
+            return Ok(None);
+        };
+        self.int_columns.set(edge, sym, None);
+        Ok(data.props.remove(sym))
     }
 
     /// Deletes an edge.
@@ -984,6 +1047,7 @@ impl Graph {
             .graph
             .remove_edge(index)
             .ok_or(GraphError::NoSuchEdge(edge.0))?;
+        self.int_columns.set_all(edge, &Properties::default());
         if let Some((s, t)) = ends {
             if let Some(adj) = self.adjacency.get_mut(s.index()) {
                 typed_remove(&mut adj.out, data.ty, edge);

@@ -8,6 +8,8 @@ use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
 
+mod star;
+
 use super::expr::{Read, Test};
 use super::pattern::{Matcher, put};
 use super::{Ctx, Row, Share};
@@ -20,6 +22,7 @@ use crate::hash::{FastBuild, FastHasher};
 use crate::query::plan::{AggregateCall, Expand, Expr, NodeSource, Op, Slot};
 use crate::query::value::{HashKey, Value};
 use crate::span::Span;
+use star::Star;
 
 /// A stream of rows, or the error that ended it.
 pub type RowIter<'a> = Box<dyn Iterator<Item = Result<Row, QueryError>> + 'a>;
@@ -170,6 +173,13 @@ fn fused_aggregate<'a>(
             && !share.is_split()
         {
             grouping.reserve(ctx.graph.label_count(l));
+        }
+        if let Some(star) = Star::of(ctx, source, &grouping, &share) {
+            for row in input {
+                let matches = star.run(ctx, row?, &mut grouping)?;
+                source_count.set(source_count.get() + matches);
+            }
+            return finish_grouping(ctx, grouping, then);
         }
         for row in input {
             push_rows(ctx, source, row?, share, &mut |r| {
@@ -673,14 +683,20 @@ impl<'a> Grouping<'a> {
 
     /// Adds one input row to its group.
     pub fn add(&mut self, row: &Row) -> Result<(), QueryError> {
+        self.ctx.guard.tick()?;
+        let group = self.group_of(row)?;
+        self.update(group, row)
+    }
+
+    /// The group `row` belongs to, made when it is the first of its key.
+    fn group_of(&mut self, row: &Row) -> Result<usize, QueryError> {
         let ctx = self.ctx;
-        ctx.guard.tick()?;
         // Without keys there is one group, made by the first row.
         if self.keys.is_empty() && !self.hashes.is_empty() {
-            return self.update(0, row);
+            return Ok(0);
         }
         let node = match self.known_group(row) {
-            Some((_, Some(group))) => return self.update(group, row),
+            Some((_, Some(group))) => return Ok(group),
             Some((node, None)) => Some(node),
             None => None,
         };
@@ -700,7 +716,13 @@ impl<'a> Grouping<'a> {
         if let Some(node) = node {
             self.remember(node, group);
         }
-        self.update(group, row)
+        Ok(group)
+    }
+
+    /// The accumulators of `group`, one per aggregate.
+    fn accumulators_of(&mut self, group: usize) -> &mut [Accumulator] {
+        let per_group = self.aggregates.len();
+        &mut self.accumulators[group * per_group..(group + 1) * per_group]
     }
 
     /// Feeds `row`'s aggregate arguments to the accumulators of `group`.

@@ -272,6 +272,15 @@ impl<'a> Matcher<'a> {
         self
     }
 
+    /// Makes the matcher run only the first `steps` steps of its patterns
+    /// (for an operator that runs the rest its own way). Named paths are
+    /// not bound then: the caller takes only patterns without any.
+    pub fn up_to_step(mut self, steps: usize) -> Matcher<'a> {
+        self.steps.truncate(steps);
+        self.paths.clear();
+        self
+    }
+
     /// Makes the steps from `first` on stop at their first match (they
     /// bind nothing anybody reads; see `Op::Match::exists_from`).
     pub fn existential_from(mut self, first: Option<usize>) -> Matcher<'a> {

@@ -837,3 +837,60 @@ fn integer_columns_of_a_loaded_graph_follow_every_change() {
         assert_stars_match(&mut graph);
     }
 }
+
+#[test]
+fn string_predicates_in_where_keep_only_true_rows() {
+    // Strings, a number and a missing name: only `true` keeps a row, and a
+    // non-string on either side is null, never an error. The same
+    // predicates filter a pattern's matches and rows after `WITH`.
+    let mut graph = Graph::new();
+    let load =
+        "UNWIND ['Alpha', 'alpine', 'Al', 'Beta', 7] AS n CREATE (:Item {name: n}); CREATE (:Item)";
+    for outcome in query::run(&mut graph, load, &RunOptions::default()) {
+        outcome.result.expect("the items load");
+    }
+    let cases = [
+        ("n.name STARTS WITH 'Al'", "Al, Alpha"),
+        ("n.name ENDS WITH 'a'", "Alpha, Beta"),
+        ("n.name CONTAINS 'lp'", "Alpha, alpine"),
+        ("n.name STARTS WITH 'Al' AND n.name ENDS WITH 'l'", "Al"),
+        ("n.name STARTS WITH null", ""),
+        ("n.name STARTS WITH 7", ""),
+        ("NOT n.name STARTS WITH 'Al'", "Beta, alpine"),
+    ];
+    for (predicate, expected) in cases {
+        for q in [
+            format!("MATCH (n:Item) WHERE {predicate} RETURN n.name AS x ORDER BY x"),
+            format!("MATCH (n:Item) WITH n WHERE {predicate} RETURN n.name AS x ORDER BY x"),
+        ] {
+            let rows = ordered_rows(&mut graph, &q);
+            let names: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    r.trim_start_matches("[String(\"")
+                        .trim_end_matches("\")]")
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(names.join(", "), expected, "{q}");
+        }
+    }
+}
+
+#[test]
+fn labels_of_nodes_with_one_label_and_with_several() {
+    let mut graph = Graph::new();
+    let load = "CREATE (:A {i: 1}), (:B:A {i: 2}), ({i: 3}), (:C {i: 4})";
+    for outcome in query::run(&mut graph, load, &RunOptions::default()) {
+        outcome.result.expect("the nodes load");
+    }
+    let rows = ordered_rows(
+        &mut graph,
+        "MATCH (n) RETURN n.i AS i, labels(n) AS l ORDER BY i",
+    );
+    assert_eq!(
+        rows.join(" "),
+        "[Int(1), List([String(\"A\")])] [Int(2), List([String(\"B\"), String(\"A\")])] \
+         [Int(3), List([])] [Int(4), List([String(\"C\")])]"
+    );
+}

@@ -205,6 +205,21 @@ fn prefetch<T>(item: &T) {
     let _ = item;
 }
 
+/// The first string after every string that starts with `prefix` (an
+/// ASCII one), so that a range scan of the prefix needs no test of each
+/// key's text; `None` when there is none (the prefix is all `\x7f`, or
+/// empty).
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut bytes = prefix.as_bytes().to_vec();
+    while let Some(last) = bytes.pop() {
+        if last < 0x7f {
+            bytes.push(last + 1);
+            return String::from_utf8(bytes).ok();
+        }
+    }
+    None
+}
+
 fn typed_get(groups: &[TypedEdges], ty: Sym) -> &[(EdgeId, NodeId)] {
     groups
         .iter()
@@ -607,9 +622,10 @@ impl Graph {
             .names
             .range::<str, _>((
                 std::ops::Bound::Included(prefix.as_str()),
-                std::ops::Bound::Unbounded,
+                prefix_end(&prefix)
+                    .as_deref()
+                    .map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded),
             ))
-            .take_while(|(k, _)| k.starts_with(prefix.as_str()))
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
         ids.sort_unstable();
@@ -921,6 +937,21 @@ impl Graph {
             self.label_masks.resize(i + 1, 0);
         }
         self.label_masks[i] = mask;
+    }
+
+    /// The label of `node` when it carries exactly one, read from the dense
+    /// label masks without the node's record; `None` when it carries none
+    /// or several, or when the graph has labels without a bit (then the
+    /// mask does not tell).
+    pub fn sole_label(&self, node: NodeId) -> Option<Sym> {
+        if self.by_label.len() > self.label_bits.len() {
+            return None;
+        }
+        let mask = *self.label_masks.get(node.0 as usize)?;
+        if mask.count_ones() != 1 {
+            return None;
+        }
+        self.label_bits.get(mask.trailing_zeros() as usize).copied()
     }
 
     /// A check of `label` to apply to many nodes with `passes`.

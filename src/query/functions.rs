@@ -423,6 +423,11 @@ fn dispatch(name: &str, args: Vec<Value>, graph: &Graph) -> Result<Value, QueryE
             _ => Value::Null,
         },
         "labels" => {
+            if let Value::Node(n) = a
+                && let Some(label) = graph.sole_label(n)
+            {
+                return Ok(Value::List(vec![Value::string(graph.resolve(label))]));
+            }
             let node = node_of(graph, &a)?;
             Value::List(node.labels().map(Value::string).collect())
         }

@@ -504,7 +504,7 @@ impl Ctx<'_> {
             Expr::Binary(op, a, b) if is_comparison(*op) => {
                 let x = self.eval_ref(a, row)?;
                 let y = self.eval_ref(b, row)?;
-                Ok(compare(*op, &x, &y) == Some(true))
+                Ok(holds(*op, &x, &y))
             }
             // Both sides are evaluated, as `eval` does, so that an error in
             // either is raised; a comparison is never of the wrong type for
@@ -681,8 +681,8 @@ pub(super) fn at(span: Span) -> impl FnOnce(QueryError) -> QueryError {
     }
 }
 
-/// The outcome of comparison `op` (one for which `is_comparison` holds);
-/// `None` for null, as for incomparable values.
+/// The outcome of an ordering or equality `op`; `None` for null, as for
+/// incomparable values.
 #[inline]
 fn compare(op: BinaryOp, x: &Value, y: &Value) -> Option<bool> {
     match op {
@@ -707,14 +707,33 @@ fn holds(op: BinaryOp, x: &Value, y: &Value) -> bool {
     match (op, same) {
         (BinaryOp::Eq, Some(same)) => same,
         (BinaryOp::Ne, Some(same)) => !same,
+        (BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains, _) => match (x, y) {
+            (Value::String(s), Value::String(t)) => match op {
+                BinaryOp::StartsWith => s.starts_with(&**t),
+                BinaryOp::EndsWith => s.ends_with(&**t),
+                _ => s.contains(&**t),
+            },
+            // Null, as for any other operand.
+            _ => false,
+        },
         _ => compare(op, x, y) == Some(true),
     }
 }
 
+/// Whether `op` compares two values into a boolean or null, never failing
+/// (a test of it reads both sides, and `holds` decides).
 fn is_comparison(op: BinaryOp) -> bool {
     matches!(
         op,
-        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::StartsWith
+            | BinaryOp::EndsWith
+            | BinaryOp::Contains
     )
 }
 

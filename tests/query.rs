@@ -894,3 +894,35 @@ fn labels_of_nodes_with_one_label_and_with_several() {
          [Int(3), List([])] [Int(4), List([String(\"C\")])]"
     );
 }
+
+#[test]
+fn a_top_k_of_groups_equals_the_head_of_their_full_sort() {
+    // Enough groups that the top-k skips those below the bar set by the
+    // first key (an integer count or sum) before making their rows; ties
+    // at the bar are decided by the later keys and by the groups' order.
+    let mut graph = Graph::new();
+    let orders = [
+        "c DESC, g",
+        "c, g DESC",
+        "s DESC",
+        "c DESC",
+        "f DESC, g",
+        "g DESC",
+        "m DESC, g",
+    ];
+    for order in orders {
+        for limit in [1, 3, 10, 40] {
+            let q = |tail: &str| {
+                format!(
+                    "UNWIND range(1, 2000) AS i
+                     WITH i % 331 AS g, i, (i * 7919) % 13 AS w
+                     RETURN g, count(*) AS c, sum(w) AS s, sum(toFloat(w)) AS f, max(w) AS m
+                     ORDER BY {order}{tail}"
+                )
+            };
+            let full = ordered_rows(&mut graph, &q(""));
+            let top = ordered_rows(&mut graph, &q(&format!(" LIMIT {limit}")));
+            assert_eq!(top, full[..limit], "ORDER BY {order} LIMIT {limit}");
+        }
+    }
+}

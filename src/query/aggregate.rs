@@ -396,6 +396,15 @@ impl Accumulator {
         state + self.seen.as_ref().map_or(0, |s| s.len())
     }
 
+    /// What `finish` will give, for a count or a sum of integers (cheap to
+    /// read without finishing); `None` for the other aggregates.
+    pub fn int_result(&self) -> Option<i64> {
+        match self.state {
+            State::Count(n) | State::Sum(Sum::Int(n)) => Some(n),
+            _ => None,
+        }
+    }
+
     /// The aggregate's value. Over no values: `count` 0, `sum` 0, `collect`
     /// `[]`, `stDev` 0.0, the others null.
     pub fn finish(self) -> Result<Value, QueryError> {

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
@@ -190,6 +190,29 @@ fn fused_aggregate<'a>(
         }
         finish_grouping(ctx, grouping, then)
     })
+}
+
+/// The result a group's aggregate number `index` must reach to be among
+/// the best of a top-k (see `Grouping::top_cut`).
+struct TopCut {
+    index: usize,
+    bar: i64,
+    desc: bool,
+}
+
+impl TopCut {
+    /// Whether the group of `accumulators` reaches the bar (or might: any
+    /// result that is not an integer is let through).
+    fn admits(&self, accumulators: &[Accumulator]) -> bool {
+        match accumulators
+            .get(self.index)
+            .and_then(Accumulator::int_result)
+        {
+            Some(v) if self.desc => v >= self.bar,
+            Some(v) => v <= self.bar,
+            None => true,
+        }
+    }
 }
 
 /// A sort with a limit right after a grouping: its keys, its limit, and
@@ -758,7 +781,7 @@ impl<'a> Grouping<'a> {
     /// and the projections that follow them.
     pub fn finish(self) -> Result<Vec<Row>, QueryError> {
         let mut out = Vec::with_capacity(self.hashes.len().max(1));
-        self.finish_each(&mut |row| {
+        self.finish_each(None, &mut |row| {
             out.push(std::mem::take(row));
             Ok(())
         })?;
@@ -775,15 +798,69 @@ impl<'a> Grouping<'a> {
         top: usize,
     ) -> Result<(Vec<Row>, usize), QueryError> {
         let mut best = TopK::new(self.ctx, keys, top);
-        self.finish_each(&mut |row| best.offer(Offered::Borrowed(row)))?;
-        let made = best.offered;
+        let groups = self.hashes.len();
+        let cut = self.top_cut(keys, top);
+        self.finish_each(cut.as_ref(), &mut |row| best.offer(Offered::Borrowed(row)))?;
+        let made = if cut.is_some() { groups } else { best.offered };
         Ok((best.finish()?, made))
     }
 
+    /// When the first of `keys` is an integer count or sum (or a
+    /// projection that copies one), the bar a group's result must reach to
+    /// be among the best `top`: the `top`-th best result. Groups below it
+    /// never become rows: their keys are not copied nor their projections
+    /// made. Ties with the bar stay, for the later keys and the groups'
+    /// order to decide. `None` when this does not apply.
+    fn top_cut(&self, keys: &[(Expr, bool)], top: usize) -> Option<TopCut> {
+        let groups = self.hashes.len();
+        if top == 0 || groups <= top.saturating_mul(4).max(64) {
+            return None;
+        }
+        let (first, desc) = keys.first()?;
+        let Read::Slot(mut slot) = Read::of(first) else {
+            return None;
+        };
+        if let Some((e, _)) = self.items.iter().find(|(_, s)| *s == slot) {
+            let Read::Slot(source) = Read::of(e) else {
+                return None;
+            };
+            slot = source;
+        }
+        let index = self.aggregates.iter().position(|c| c.slot == slot)?;
+        // The best `top` results so far, the worst of them on top: for a
+        // descending order the smallest, for an ascending one the largest.
+        let mut best: BinaryHeap<i64> = BinaryHeap::with_capacity(top);
+        for acc in self
+            .accumulators
+            .iter()
+            .skip(index)
+            .step_by(self.aggregates.len())
+        {
+            let v = acc.int_result()?;
+            // A max-heap of the negated results keeps the smallest on top.
+            let v = if *desc { v.checked_neg()? } else { v };
+            if best.len() < top {
+                best.push(v);
+            } else if let Some(mut worst) = best.peek_mut()
+                && v < *worst
+            {
+                *worst = v;
+            }
+        }
+        let bar = *best.peek()?;
+        Some(TopCut {
+            index,
+            bar: if *desc { -bar } else { bar },
+            desc: *desc,
+        })
+    }
+
     /// Hands each group's row to `sink`, in the order the groups
-    /// appeared; the row is made in one buffer, which `sink` may take.
+    /// appeared, but for those below `cut`; the row is made in one
+    /// buffer, which `sink` may take.
     fn finish_each(
         mut self,
+        cut: Option<&TopCut>,
         sink: &mut dyn FnMut(&mut Row) -> Result<(), QueryError>,
     ) -> Result<(), QueryError> {
         let ctx = self.ctx;
@@ -800,6 +877,14 @@ impl<'a> Grouping<'a> {
         let mut accumulators = self.accumulators.into_iter();
         let mut row: Row = Vec::new();
         for _ in 0..groups {
+            if cut.is_some_and(|c| !c.admits(&accumulators.as_slice()[..self.aggregates.len()])) {
+                key_values.by_ref().take(self.keys.len()).for_each(drop);
+                accumulators
+                    .by_ref()
+                    .take(self.aggregates.len())
+                    .for_each(drop);
+                continue;
+            }
             if row.len() != ctx.width {
                 row = Vec::with_capacity(ctx.width);
                 row.resize_with(ctx.width, Value::default);

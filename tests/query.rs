@@ -12,6 +12,7 @@ use std::sync::atomic::AtomicBool;
 use expect_test::{Expect, expect};
 use newsgraph::graph::Graph;
 use newsgraph::output;
+use newsgraph::query::value::Value;
 use newsgraph::query::{self, RunOptions, StatementOutcome};
 
 /// The seed article's facts as the builder should read them.
@@ -923,6 +924,50 @@ fn a_top_k_of_groups_equals_the_head_of_their_full_sort() {
             let full = ordered_rows(&mut graph, &q(""));
             let top = ordered_rows(&mut graph, &q(&format!(" LIMIT {limit}")));
             assert_eq!(top, full[..limit], "ORDER BY {order} LIMIT {limit}");
+        }
+    }
+}
+
+#[test]
+fn a_sort_by_two_strings_orders_by_both_and_keeps_ties_in_order() {
+    // First keys of one length (the sort packs the second key's first
+    // bytes into its heads), second keys that share prefixes, are empty,
+    // or differ only past the packed bytes; then first keys of mixed
+    // lengths, where it does not.
+    let seconds = "['', 'b', 'ba', 'b\\u0000', 'abcdefghijklmnopq', 'abcdefghijklmnopr', 'abcdefghijkl', 'Z', 'é', 'b']";
+    for firsts in [
+        "['2011-03-04', '2011-03-05', '1999-12-31']",
+        "['k1', 'k10', 'k', 'k2']",
+    ] {
+        for order in ["a, b", "a DESC, b DESC"] {
+            let q = format!(
+                "WITH {firsts} AS fs, {seconds} AS ss
+                 UNWIND range(0, 299) AS i
+                 RETURN fs[(i * 7) % size(fs)] AS a, ss[(i * 13) % size(ss)] AS b, i
+                 ORDER BY {order}"
+            );
+            let mut graph = Graph::new();
+            let outcomes = query::run(&mut graph, &q, &RunOptions::default());
+            let rows = &outcomes[0].result.as_ref().expect("the sort runs").rows;
+            assert_eq!(rows.len(), 300);
+            let text = |v: &Value| match v {
+                Value::String(s) => s.as_str().to_owned(),
+                other => panic!("a string, not {other:?}"),
+            };
+            for pair in rows.windows(2) {
+                let (x, y) = (&pair[0], &pair[1]);
+                let mut by_keys = (text(&x[0]), text(&x[1])).cmp(&(text(&y[0]), text(&y[1])));
+                if order.contains("DESC") {
+                    by_keys = by_keys.reverse();
+                }
+                assert!(!by_keys.is_gt(), "{order}: {x:?} before {y:?}");
+                if by_keys.is_eq() {
+                    let (Value::Int(i), Value::Int(j)) = (&x[2], &y[2]) else {
+                        panic!("positions are integers");
+                    };
+                    assert!(i < j, "{order}: ties keep their order: {x:?} before {y:?}");
+                }
+            }
         }
     }
 }

@@ -1355,6 +1355,9 @@ fn sort_all<'a>(
         entries.push(SortEntry { head, index, kind });
     }
     let desc: Vec<bool> = keys.iter().map(|(_, d)| *d).collect();
+    if width >= 2 && desc[0] == desc[1] {
+        second_key_in_heads(&mut entries, |i, t| key(i, t));
+    }
     let cmp = |a: &SortEntry, b: &SortEntry| -> Ordering {
         for (t, d) in desc.iter().enumerate() {
             let o = if t == 0 && is_string_head(a.kind) && is_string_head(b.kind) {
@@ -1431,6 +1434,31 @@ fn str_len(v: &Value) -> usize {
     match v {
         Value::String(s) => s.len(),
         _ => 0,
+    }
+}
+
+/// When every first key is a string of one length under 16 bytes (dates
+/// written out, codes) and every second key a string (sorted the same
+/// way): puts the second key's first bytes into each head after the first
+/// key's. Heads then order entries by both keys, so that entries that share
+/// a first key rarely need the full comparison. Equal heads still mean
+/// equal first keys.
+fn second_key_in_heads<'v>(entries: &mut [SortEntry], key: impl Fn(u32, usize) -> &'v Value) {
+    let Some(first) = entries.first() else {
+        return;
+    };
+    let len = str_len(key(first.index, 0));
+    let uniform = entries.iter().all(|e| {
+        matches!(key(e.index, 0), Value::String(s) if s.len() == len)
+            && matches!(key(e.index, 1), Value::String(_))
+    });
+    if len == 0 || len >= 16 || !uniform {
+        return;
+    }
+    for e in entries {
+        if let Value::String(second) = key(e.index, 1) {
+            e.head |= string_prefix(second) >> (8 * len);
+        }
     }
 }
 

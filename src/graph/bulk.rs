@@ -122,11 +122,15 @@ impl Graph {
         });
         let NodeIndexes {
             names,
+            name_clashes,
+            string_named,
             label_bits,
             label_masks,
             by_label,
         } = nodes;
         self.names = names;
+        self.name_clashes = name_clashes;
+        self.string_named = string_named;
         self.label_bits = label_bits;
         self.label_masks = label_masks;
         self.by_label = by_label;
@@ -149,6 +153,7 @@ impl Graph {
         let mut by_label: Vec<Vec<NodeId>> = Vec::new();
         let mut label_order = Vec::new();
         let (name_key, aliases_key) = (self.name_key, self.aliases_key);
+        let mut string_named = vec![0u64; self.graph.node_bound().div_ceil(64)];
         for index in self.graph.node_indices() {
             let id = NodeId(index.index() as u32);
             let data = &self.graph[index];
@@ -173,7 +178,12 @@ impl Graph {
                     }
                 };
                 match value {
-                    PropertyValue::String(s) => index_one(s),
+                    PropertyValue::String(s) => {
+                        index_one(s);
+                        if Some(key) == name_key {
+                            string_named[id.0 as usize / 64] |= 1 << (id.0 % 64);
+                        }
+                    }
                     PropertyValue::List(items) => items
                         .iter()
                         .filter_map(PropertyValue::as_str)
@@ -182,8 +192,14 @@ impl Graph {
                 }
             }
         }
+        let mut name_clashes = vec![0u32; self.graph.node_bound()];
         for ids in names.values_mut() {
             ids.shrink_to_fit();
+            if ids.len() > 1 {
+                for id in ids.iter() {
+                    name_clashes[id.0 as usize] += 1;
+                }
+            }
         }
         // The first 64 labels get a bit in the dense label masks.
         let label_bits: Vec<Sym> = label_order.iter().copied().take(64).collect();
@@ -200,6 +216,8 @@ impl Graph {
         NodeIndexes {
             // Collected, sorted and built in one go.
             names: names.into_iter().collect(),
+            name_clashes,
+            string_named,
             label_bits,
             label_masks,
             by_label: label_order
@@ -305,6 +323,8 @@ impl Graph {
 /// The indexes built from the nodes alone (see the fields of [`Graph`]).
 struct NodeIndexes {
     names: BTreeMap<Box<str>, Vec<NodeId>>,
+    name_clashes: Vec<u32>,
+    string_named: Vec<u64>,
     label_bits: Vec<Sym>,
     label_masks: Vec<u64>,
     by_label: IndexMap<Sym, BTreeSet<NodeId>>,

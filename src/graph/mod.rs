@@ -263,6 +263,12 @@ pub struct Graph {
     /// The labels that have a bit in `label_masks`, the bit being the
     /// position here: the first 64 labels ever added to a node.
     label_bits: Vec<Sym>,
+    /// Node index -> how many of the entries of `names` that hold it hold
+    /// another node too: 0 for a node that shares no name or alias with
+    /// any other (ignoring case).
+    name_clashes: Vec<u32>,
+    /// Node index -> a bit set when the node's `name` is a string.
+    string_named: Vec<u64>,
     name_key: Option<Sym>,
     aliases_key: Option<Sym>,
     /// Copies of some keys' integer values, by edge id (see `column.rs`).
@@ -1011,6 +1017,10 @@ impl Graph {
         let data = self.graph.node_weight_mut(index)?;
         let indexed = Some(sym) == self.name_key || Some(sym) == self.aliases_key;
         let new_names = indexed.then(|| names_of(&value));
+        if Some(sym) == self.name_key {
+            let named = matches!(value, PropertyValue::String(_));
+            set_bit(&mut self.string_named, node, named);
+        }
         let old = data.props.insert(sym, value);
         if indexed {
             if let Some(old) = &old {
@@ -1028,6 +1038,9 @@ impl Graph {
             .graph
             .node_weight_mut(NodeIndex::new(node.0 as usize))?;
         let old = data.props.remove(sym)?;
+        if Some(sym) == self.name_key {
+            set_bit(&mut self.string_named, node, false);
+        }
         if Some(sym) == self.name_key || Some(sym) == self.aliases_key {
             self.unindex_names(node, &names_of(&old));
         }
@@ -1132,6 +1145,7 @@ impl Graph {
             *adj = Adjacency::default();
         }
         self.set_label_mask(node, 0);
+        set_bit(&mut self.string_named, node, false);
         for label in &data.labels {
             if let Some(set) = self.by_label.get_mut(label) {
                 set.remove(&node);
@@ -1252,8 +1266,27 @@ impl Graph {
             let ids = self.names.entry(name_key_of(name)).or_default();
             if !ids.contains(&node) {
                 ids.push(node);
+                // The entry now holds `node` and others: it clashes, and
+                // so does the one it held alone before.
+                if let [alone, _] = ids.as_slice() {
+                    count_clash(&mut self.name_clashes, *alone, true);
+                }
+                if ids.len() > 1 {
+                    count_clash(&mut self.name_clashes, node, true);
+                }
             }
         }
+    }
+
+    /// Whether `node`'s `name` is a string that no other node has as its
+    /// name or as an alias (ignoring case): a grouping by the names of
+    /// such nodes can give each its own group without comparing names.
+    pub fn has_unique_name(&self, node: NodeId) -> bool {
+        let i = node.0 as usize;
+        self.string_named
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+            && self.name_clashes.get(i).is_none_or(|c| *c == 0)
     }
 
     fn unindex_names(&mut self, node: NodeId, names: &[String]) {
@@ -1273,7 +1306,14 @@ impl Graph {
             }
             let key = name_key_of(name);
             if let Some(ids) = self.names.get_mut(&key) {
+                let before = ids.len();
                 ids.retain(|n| *n != node);
+                if ids.len() < before && before > 1 {
+                    count_clash(&mut self.name_clashes, node, false);
+                }
+                if let ([alone], 2) = (ids.as_slice(), before) {
+                    count_clash(&mut self.name_clashes, *alone, false);
+                }
                 if ids.is_empty() {
                     self.names.remove(&key);
                 }
@@ -1283,6 +1323,39 @@ impl Graph {
 }
 
 /// The names a `name` or `aliases` value puts in the index.
+/// Counts one entry of the name index more (or less) that `node` shares
+/// with other nodes.
+fn count_clash(clashes: &mut Vec<u32>, node: NodeId, more: bool) {
+    let i = node.0 as usize;
+    if clashes.len() <= i {
+        if !more {
+            return;
+        }
+        clashes.resize(i + 1, 0);
+    }
+    clashes[i] = if more {
+        clashes[i].saturating_add(1)
+    } else {
+        clashes[i].saturating_sub(1)
+    };
+}
+
+/// Sets or clears `node`'s bit in `bits`.
+fn set_bit(bits: &mut Vec<u64>, node: NodeId, on: bool) {
+    let i = node.0 as usize;
+    if bits.len() <= i / 64 {
+        if !on {
+            return;
+        }
+        bits.resize(i / 64 + 1, 0);
+    }
+    if on {
+        bits[i / 64] |= 1 << (i % 64);
+    } else {
+        bits[i / 64] &= !(1 << (i % 64));
+    }
+}
+
 fn names_of(value: &PropertyValue) -> Vec<String> {
     match value {
         PropertyValue::String(s) => vec![s.to_string()],

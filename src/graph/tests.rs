@@ -135,3 +135,80 @@ fn typed_expansion_follows_inserts_and_deletes() {
     let c = g.add_node(["C"], []);
     assert_eq!(typed(&g, c, Direction::Both), []);
 }
+
+/// Whether `node` has a string name that shares no name or alias with any
+/// other node, worked out from the properties alone.
+fn unique_by_hand(g: &Graph, node: NodeId) -> bool {
+    let keys = |n: NodeId| -> Vec<String> {
+        let Some(r) = g.node(n) else {
+            return Vec::new();
+        };
+        [NAME_KEY, ALIASES_KEY]
+            .iter()
+            .filter_map(|k| r.property(k))
+            .flat_map(names_of)
+            .map(|s| s.to_lowercase())
+            .collect()
+    };
+    let string_named = g
+        .node(node)
+        .and_then(|r| r.property(NAME_KEY).cloned())
+        .is_some_and(|v| matches!(v, PropertyValue::String(_)));
+    let mine = keys(node);
+    string_named
+        && g.node_ids()
+            .filter(|&o| o != node)
+            .all(|o| keys(o).iter().all(|k| !mine.contains(k)))
+}
+
+#[test]
+fn unique_names_follow_every_change_and_a_reload() {
+    let mut g = Graph::new();
+    let a = person(&mut g, "Anna Berg");
+    let b = person(&mut g, "Bo Li");
+    let c = person(&mut g, "anna berg");
+    let d = g.add_node(["Person"], [("name", PropertyValue::Int(7))]);
+    let e = person(&mut g, "Eva");
+    let check = |g: &Graph, step: &str| {
+        for n in g.node_ids() {
+            assert_eq!(
+                g.has_unique_name(n),
+                unique_by_hand(g, n),
+                "{step}: node {n:?}"
+            );
+        }
+        let mut text = Vec::new();
+        dump::write(g, &mut text).unwrap();
+        let loaded = dump::read_bytes(&text, "g.json").unwrap();
+        for n in loaded.node_ids() {
+            assert_eq!(
+                loaded.has_unique_name(n),
+                g.has_unique_name(n),
+                "{step}, reloaded: node {n:?}"
+            );
+        }
+    };
+    check(&g, "start");
+    assert!(!g.has_unique_name(a) && g.has_unique_name(b) && !g.has_unique_name(d));
+    g.set_node_property(c, NAME_KEY, PropertyValue::string("Cai"));
+    check(&g, "renamed");
+    assert!(g.has_unique_name(a));
+    g.add_alias(b, "Eva");
+    check(&g, "alias of another's name");
+    assert!(!g.has_unique_name(e) && !g.has_unique_name(b));
+    g.set_node_property(b, ALIASES_KEY, PropertyValue::Null);
+    check(&g, "aliases removed");
+    g.set_node_property(
+        e,
+        NAME_KEY,
+        PropertyValue::List(vec![PropertyValue::string("Eva")]),
+    );
+    check(&g, "a list for a name");
+    g.remove_node(a).unwrap();
+    let f = person(&mut g, "Cai");
+    check(&g, "deleted and added");
+    assert!(!g.has_unique_name(f) && !g.has_unique_name(c));
+    g.remove_node_property(f, NAME_KEY);
+    check(&g, "name removed");
+    assert!(g.has_unique_name(c));
+}

@@ -181,7 +181,16 @@ fn fused_aggregate<'a>(
             }
             return finish_grouping(ctx, grouping, then);
         }
-        for row in input {
+        let mut input = input;
+        let first = input.next();
+        let second = input.next();
+        // Counts per node of one input row: each node comes once.
+        if let (Op::CountPerNode { node, .. }, None) = (source, &second)
+            && !share.is_split()
+        {
+            grouping.rows_of_distinct_nodes(*node);
+        }
+        for row in first.into_iter().chain(second).chain(input) {
             push_rows(ctx, source, row?, share, &mut |r| {
                 source_count.set(source_count.get() + 1);
                 grouping.add(r)?;
@@ -470,6 +479,15 @@ pub struct Grouping<'a> {
     /// The graph does not change while a grouping is fed, so a node's keys
     /// stay what they were.
     by_node: Option<NodeGroups>,
+    /// When every row holds a different node in this slot and the one key
+    /// is that node's `name`: a node whose name no other node shares (see
+    /// `Graph::has_unique_name`) gets a group of its own without its name
+    /// being read, hashed or compared. The name is read when the group
+    /// becomes a row, which a top-k spares most groups (see `top_cut`).
+    unique_names: Option<Slot>,
+    /// The groups made that way, in order, each with its node; their
+    /// entries in `group_keys` wait as nulls.
+    pending: Vec<(u32, NodeId)>,
 }
 
 /// The groups of the nodes a grouping has seen (see `Grouping::by_node`).
@@ -553,6 +571,20 @@ impl<'a> Grouping<'a> {
                 })
                 .collect(),
             by_node: NodeGroups::for_keys(keys),
+            unique_names: None,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Tells the grouping that each of its rows holds a different node in
+    /// `slot` (counts per node of one input row); when its one key is that
+    /// node's name, nodes with unique names skip the hash table.
+    fn rows_of_distinct_nodes(&mut self, slot: Slot) {
+        if let [Read::Property(s, key, _)] = self.key_reads.as_slice()
+            && *s == slot
+            && &***key == crate::graph::NAME_KEY
+        {
+            self.unique_names = Some(slot);
         }
     }
 
@@ -718,6 +750,18 @@ impl<'a> Grouping<'a> {
         if self.keys.is_empty() && !self.hashes.is_empty() {
             return Ok(0);
         }
+        if let Some(slot) = self.unique_names
+            && let Some(&Value::Node(node)) = row.get(slot)
+            && ctx.graph.has_unique_name(node)
+        {
+            ctx.guard.charge(self.keys.len() + self.aggregates.len())?;
+            let number = self.group_number()?;
+            self.push_accumulators(row)?;
+            self.group_keys.push(Value::Null);
+            self.hashes.push(0);
+            self.pending.push((number, node));
+            return Ok(number as usize);
+        }
         let node = match self.known_group(row) {
             Some((_, Some(group))) => return Ok(group),
             Some((node, None)) => Some(node),
@@ -876,7 +920,11 @@ impl<'a> Grouping<'a> {
         let mut key_values = self.group_keys.into_iter();
         let mut accumulators = self.accumulators.into_iter();
         let mut row: Row = Vec::new();
-        for _ in 0..groups {
+        let mut pending = self.pending.iter().peekable();
+        for group in 0..groups {
+            let waiting = pending
+                .next_if(|(g, _)| *g as usize == group)
+                .map(|(_, node)| *node);
             if cut.is_some_and(|c| !c.admits(&accumulators.as_slice()[..self.aggregates.len()])) {
                 key_values.by_ref().take(self.keys.len()).for_each(drop);
                 accumulators
@@ -889,7 +937,22 @@ impl<'a> Grouping<'a> {
                 row = Vec::with_capacity(ctx.width);
                 row.resize_with(ctx.width, Value::default);
             }
-            for ((e, slot), v) in self.keys.iter().zip(key_values.by_ref()) {
+            if let (Some(node), Some(slot)) = (waiting, self.unique_names) {
+                // The one key, the node's name, read now.
+                row[slot] = Value::Node(node);
+                let name = ctx.read(self.key_reads[0], &row)?.into_owned();
+                row[slot] = Value::Null;
+                if let Some(placeholder) = key_values.next() {
+                    drop(placeholder);
+                }
+                row[self.keys[0].1] = name;
+            }
+            let keys = if waiting.is_some() {
+                &[][..]
+            } else {
+                self.keys
+            };
+            for ((e, slot), v) in keys.iter().zip(key_values.by_ref()) {
                 // The projections that follow may name a grouped variable
                 // by its slot before the grouping.
                 if let Expr::Slot(source) = e {

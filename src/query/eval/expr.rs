@@ -22,6 +22,10 @@ pub(super) enum Read<'a> {
     /// A property of the node or relationship in a slot; the whole
     /// expression is evaluated when the slot holds anything else.
     Property(Slot, &'a PropKey, &'a Expr),
+    /// `labels(x)` of the variable in a slot: read from the dense label
+    /// masks when the node has one label; the whole expression is
+    /// evaluated otherwise.
+    Labels(Slot, &'a Expr),
     /// Any other expression.
     Expr(&'a Expr),
 }
@@ -38,6 +42,13 @@ impl<'a> Read<'a> {
             Expr::Property(of, key) => match of.as_slot() {
                 Some(s) => Read::Property(s, key, e),
                 None => Read::Expr(e),
+            },
+            Expr::Call { name, args, .. } if name == "labels" => match args.as_slice() {
+                [arg] => match Read::of(arg) {
+                    Read::Slot(s) => Read::Labels(s, e),
+                    _ => Read::Expr(e),
+                },
+                _ => Read::Expr(e),
             },
             _ => Read::Expr(e),
         }
@@ -553,6 +564,12 @@ impl Ctx<'_> {
         match r {
             Read::Slot(s) => Ok(Cow::Borrowed(row.get(s).unwrap_or(&NULL))),
             Read::Property(s, key, e) => self.read_property(s, key, e, row),
+            Read::Labels(s, e) => match row.get(s) {
+                Some(Value::Node(n)) if let Some(label) = self.graph.sole_label(*n) => Ok(
+                    Cow::Owned(Value::List(vec![Value::string(self.graph.resolve(label))])),
+                ),
+                _ => self.eval_ref(e, row),
+            },
             Read::Expr(e) => self.eval_ref(e, row),
         }
     }

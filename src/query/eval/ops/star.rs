@@ -12,12 +12,10 @@
 //! makes) from its keys as usual: the groups, their order and their values
 //! are the ones the general path gives.
 
-use std::collections::HashMap;
 use std::mem::ManuallyDrop;
 
 use super::Grouping;
 use crate::graph::{EdgeId, NodeId, Sym};
-use crate::hash::FastBuild;
 use crate::query::error::QueryError;
 use crate::query::eval::expr::Read;
 use crate::query::eval::pattern::{Matcher, put};
@@ -41,6 +39,53 @@ enum Arg {
     /// A property of the relationship; `None` for a key the graph has
     /// never seen (always null).
     RelProperty(Option<Sym>),
+}
+
+/// The group of each far node met so far, plus one (0 for none), by node
+/// id, for the ids from `base` on: the far nodes of one anchor (a country's
+/// partners) are a few hundred ids, where the graph has a hundred thousand.
+#[derive(Default)]
+struct NodeTable {
+    base: u32,
+    slots: Vec<u32>,
+}
+
+impl NodeTable {
+    /// The entry of `node`, widening the table first when it does not
+    /// cover it: to the span of `edges`' far nodes (those of the anchor at
+    /// hand), and at least to twice its size, so that many anchors widen it
+    /// a few times only.
+    #[inline]
+    fn entry(&mut self, node: NodeId, edges: &[(EdgeId, NodeId)]) -> &mut u32 {
+        let covered = node
+            .0
+            .checked_sub(self.base)
+            .is_some_and(|i| (i as usize) < self.slots.len());
+        if !covered {
+            self.widen(node, edges);
+        }
+        &mut self.slots[(node.0 - self.base) as usize]
+    }
+
+    fn widen(&mut self, node: NodeId, edges: &[(EdgeId, NodeId)]) {
+        let far = edges.iter().map(|(_, n)| n.0).chain([node.0]);
+        let mut lo = far.clone().min().unwrap_or(node.0) as usize;
+        let mut hi = far.max().unwrap_or(node.0) as usize + 1;
+        let old_lo = self.base as usize;
+        if !self.slots.is_empty() {
+            lo = lo.min(old_lo);
+            hi = hi
+                .max(old_lo + self.slots.len())
+                .max(lo + 2 * self.slots.len());
+        }
+        let mut slots = vec![0; hi - lo];
+        if !self.slots.is_empty() {
+            let at = old_lo - lo;
+            slots[at..at + self.slots.len()].copy_from_slice(&self.slots);
+        }
+        self.base = lo as u32;
+        self.slots = slots;
+    }
 }
 
 /// A `MATCH` of one anchor step and one expansion feeding a grouping by
@@ -143,8 +188,7 @@ impl<'a> Star<'a> {
             return Ok(0);
         };
         let mut matches = 0u64;
-        // The group of each far node met so far.
-        let mut groups: HashMap<NodeId, u32, FastBuild> = HashMap::default();
+        let mut groups = NodeTable::default();
         let anchors =
             Matcher::new(ctx, self.patterns, None, false, self.new_slots, row).up_to_step(1);
         anchors.for_each_match(&mut |anchor_row| {
@@ -169,7 +213,7 @@ impl<'a> Star<'a> {
         edges: &[(EdgeId, NodeId)],
         labels: &[crate::graph::LabelTest],
         anchor_row: &Row,
-        groups: &mut HashMap<NodeId, u32, FastBuild>,
+        groups: &mut NodeTable,
         grouping: &mut Grouping<'_>,
     ) -> Result<u64, QueryError> {
         let graph = ctx.graph;
@@ -196,16 +240,17 @@ impl<'a> Star<'a> {
                 continue;
             }
             matches += 1;
-            let group = match groups.get(&b) {
-                Some(&g) => g as usize,
-                None => {
+            let known = groups.entry(b, edges);
+            let group = match *known {
+                0 => {
                     let row = row.get_or_insert_with(|| anchor_row.clone());
                     put(&mut row[x.rel], Value::Relationship(e));
                     put(&mut row[x.to], Value::Node(b));
                     let g = grouping.group_of(row)?;
-                    groups.insert(b, g as u32);
+                    *known = u32::try_from(g + 1).unwrap_or(u32::MAX);
                     g
                 }
+                g => g as usize - 1,
             };
             for (acc, arg) in grouping.accumulators_of(group).iter_mut().zip(&self.args) {
                 // Values that own nothing, made without a call to drop them.

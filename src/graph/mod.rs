@@ -285,6 +285,44 @@ pub enum LabelTest {
     Sym(Sym),
 }
 
+/// The nodes carrying a label, ascending by id (see
+/// [`Graph::nodes_with_label`]).
+pub enum LabelNodes<'g> {
+    /// From the label's set of nodes.
+    Set(std::collections::btree_set::Iter<'g, NodeId>),
+    /// From the dense label masks: every id whose mask has `bit`.
+    Masks {
+        /// The masks, by node id.
+        masks: &'g [u64],
+        /// The label's bit.
+        bit: u64,
+        /// The next id to look at.
+        next: usize,
+    },
+}
+
+impl Iterator for LabelNodes<'_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<NodeId> {
+        match self {
+            LabelNodes::Set(set) => set.next().copied(),
+            LabelNodes::Masks { masks, bit, next } => {
+                let Some(found) = masks
+                    .get(*next..)
+                    .and_then(|rest| rest.iter().position(|m| m & *bit != 0))
+                else {
+                    *next = masks.len();
+                    return None;
+                };
+                let id = *next + found;
+                *next = id + 1;
+                Some(NodeId(id as u32))
+            }
+        }
+    }
+}
+
 /// A read-only view of one node.
 #[derive(Clone, Copy)]
 pub struct NodeRef<'g> {
@@ -542,11 +580,25 @@ impl Graph {
     }
 
     /// The nodes carrying `label`, ascending by id.
-    pub fn nodes_with_label(&self, label: &str) -> impl Iterator<Item = NodeId> + '_ {
-        self.sym(label)
-            .and_then(|s| self.by_label.get(&s))
-            .into_iter()
-            .flat_map(|set| set.iter().copied())
+    pub fn nodes_with_label(&self, label: &str) -> LabelNodes<'_> {
+        let Some((sym, set)) = self
+            .sym(label)
+            .and_then(|s| Some((s, self.by_label.get(&s)?)))
+        else {
+            return LabelNodes::Set(Default::default());
+        };
+        // Most nodes carry the label: a scan of the dense masks reads one
+        // array in order, where the set's walk follows its tree.
+        match self.label_test(sym) {
+            LabelTest::Bit(bit) if set.len().saturating_mul(4) >= self.label_masks.len() => {
+                LabelNodes::Masks {
+                    masks: &self.label_masks,
+                    bit,
+                    next: 0,
+                }
+            }
+            _ => LabelNodes::Set(set.iter()),
+        }
     }
 
     /// The nodes carrying `label` whose ids lie in `ids`, ascending.

@@ -212,3 +212,36 @@ fn unique_names_follow_every_change_and_a_reload() {
     check(&g, "name removed");
     assert!(g.has_unique_name(c));
 }
+
+#[test]
+fn nodes_with_a_label_are_the_same_from_the_masks_and_the_sets() {
+    // Person is on most nodes (read from the masks), Place on few (from
+    // its set); labels come and go, and nodes are deleted.
+    let mut g = Graph::new();
+    let ids: Vec<NodeId> = (0..40)
+        .map(|i| {
+            let labels: &[&str] = if i % 10 == 0 { &["Place"] } else { &["Person"] };
+            g.add_node(labels.iter().copied(), [])
+        })
+        .collect();
+    g.add_label(ids[3], "Place");
+    g.remove_label(ids[5], "Person");
+    g.remove_node(ids[7]).unwrap();
+    g.remove_node(ids[10]).unwrap();
+    for label in ["Person", "Place", "Nothing"] {
+        let by_hand: Vec<NodeId> = g
+            .node_ids()
+            .filter(|n| g.node(*n).unwrap().labels().any(|l| l == label))
+            .collect();
+        assert_eq!(
+            g.nodes_with_label(label).collect::<Vec<_>>(),
+            by_hand,
+            "{label}"
+        );
+    }
+    assert!(matches!(
+        g.nodes_with_label("Person"),
+        LabelNodes::Masks { .. }
+    ));
+    assert!(matches!(g.nodes_with_label("Place"), LabelNodes::Set(_)));
+}

@@ -160,6 +160,16 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
+/// A count of nothing: what a finished accumulator's place holds.
+impl Default for Accumulator {
+    fn default() -> Accumulator {
+        Accumulator {
+            seen: None,
+            state: State::Count(0),
+        }
+    }
+}
+
 impl Accumulator {
     /// An empty accumulator for the aggregate `name` (any case). `extra_arg`
     /// is the second argument of `percentileCont` / `percentileDisc`, which

@@ -917,51 +917,52 @@ impl<'a> Grouping<'a> {
         }
         let groups = self.hashes.len();
         let items = item_reads(self.items);
-        let mut key_values = self.group_keys.into_iter();
-        let mut accumulators = self.accumulators.into_iter();
+        let (key_count, per_group) = (self.keys.len(), self.aggregates.len());
+        let mut key_values = self.group_keys;
+        let mut accumulators = self.accumulators;
+        // The groups that become rows: with a cut, those that reach it;
+        // the others stay where they are until the lists are dropped.
+        let chosen: Vec<usize> = match cut {
+            Some(c) => (0..groups)
+                .filter(|&g| c.admits(&accumulators[g * per_group..(g + 1) * per_group]))
+                .collect(),
+            None => (0..groups).collect(),
+        };
         let mut row: Row = Vec::new();
         let mut pending = self.pending.iter().peekable();
-        for group in 0..groups {
+        for group in chosen {
+            while pending.next_if(|(g, _)| (*g as usize) < group).is_some() {}
             let waiting = pending
                 .next_if(|(g, _)| *g as usize == group)
                 .map(|(_, node)| *node);
-            if cut.is_some_and(|c| !c.admits(&accumulators.as_slice()[..self.aggregates.len()])) {
-                key_values.by_ref().take(self.keys.len()).for_each(drop);
-                accumulators
-                    .by_ref()
-                    .take(self.aggregates.len())
-                    .for_each(drop);
-                continue;
-            }
             if row.len() != ctx.width {
                 row = Vec::with_capacity(ctx.width);
                 row.resize_with(ctx.width, Value::default);
             }
-            if let (Some(node), Some(slot)) = (waiting, self.unique_names) {
-                // The one key, the node's name, read now.
-                row[slot] = Value::Node(node);
-                let name = ctx.read(self.key_reads[0], &row)?.into_owned();
-                row[slot] = Value::Null;
-                if let Some(placeholder) = key_values.next() {
-                    drop(placeholder);
+            let group_keys = &mut key_values[group * key_count..(group + 1) * key_count];
+            match (waiting, self.unique_names) {
+                (Some(node), Some(slot)) => {
+                    // The one key, the node's name, read now.
+                    row[slot] = Value::Node(node);
+                    let name = ctx.read(self.key_reads[0], &row)?.into_owned();
+                    row[slot] = Value::Null;
+                    row[self.keys[0].1] = name;
                 }
-                row[self.keys[0].1] = name;
-            }
-            let keys = if waiting.is_some() {
-                &[][..]
-            } else {
-                self.keys
-            };
-            for ((e, slot), v) in keys.iter().zip(key_values.by_ref()) {
-                // The projections that follow may name a grouped variable
-                // by its slot before the grouping.
-                if let Expr::Slot(source) = e {
-                    row[*source] = v.clone();
+                _ => {
+                    for ((e, slot), v) in self.keys.iter().zip(group_keys) {
+                        let v = std::mem::take(v);
+                        // The projections that follow may name a grouped
+                        // variable by its slot before the grouping.
+                        if let Expr::Slot(source) = e {
+                            row[*source] = v.clone();
+                        }
+                        row[*slot] = v;
+                    }
                 }
-                row[*slot] = v;
             }
-            for (call, acc) in self.aggregates.iter().zip(accumulators.by_ref()) {
-                row[call.slot] = acc.finish()?;
+            let group_accumulators = &mut accumulators[group * per_group..(group + 1) * per_group];
+            for (call, acc) in self.aggregates.iter().zip(group_accumulators) {
+                row[call.slot] = std::mem::take(acc).finish()?;
             }
             for (read, slot) in &items {
                 let v = ctx.read(*read, &row)?.into_owned();

@@ -406,6 +406,18 @@ impl Accumulator {
         state + self.seen.as_ref().map_or(0, |s| s.len())
     }
 
+    /// A copy of a count or a sum without DISTINCT, made without the
+    /// general clone; `None` for the other aggregates.
+    #[inline]
+    pub fn plain_copy(&self) -> Option<Accumulator> {
+        let state = match (&self.seen, &self.state) {
+            (None, State::Count(n)) => State::Count(*n),
+            (None, State::Sum(sum)) => State::Sum(*sum),
+            _ => return None,
+        };
+        Some(Accumulator { seen: None, state })
+    }
+
     /// What `finish` will give, for a count or a sum of integers (cheap to
     /// read without finishing); `None` for the other aggregates.
     pub fn int_result(&self) -> Option<i64> {

@@ -189,22 +189,6 @@ fn touch<'g, T>(items: &[T], lists: impl Fn(&T) -> [Option<&'g Properties>; 2]) 
     std::hint::black_box(touched);
 }
 
-/// Asks the processor to bring the cache line of `item` in, without
-/// waiting for it (a hint: it never faults).
-#[inline(always)]
-fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE is part of every x86-64 processor, and a prefetch reads
-    // nothing the program sees: any address is allowed.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (item as *const T).cast::<i8>(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
-}
-
 /// The first string after every string that starts with `prefix` (an
 /// ASCII one), so that a range scan of the prefix needs no test of each
 /// key's text; `None` when there is none (the prefix is all `\x7f`, or
@@ -496,23 +480,6 @@ impl Graph {
                 nodes.then(|| self.node_props(n)).flatten(),
             ]
         });
-    }
-
-    /// Asks the processor to fetch the property lists of the edges of
-    /// `entries` into cache, and goes on without waiting for them: each
-    /// edge's record is read (its list's address is there), its list is
-    /// only requested. A loop that requests the lists a batch ahead of the
-    /// one it reads waits for one cache miss per batch where
-    /// [`Graph::warm`] waits for two.
-    pub fn prefetch_edge_props(&self, entries: &[(EdgeId, NodeId)]) {
-        for &(e, _) in entries {
-            if let Some(props) = self.edge_props(e)
-                && let (Some(first), Some(last)) = (props.entries.first(), props.entries.last())
-            {
-                prefetch(first);
-                prefetch(last);
-            }
-        }
     }
 
     /// The integer that edge `id` has under `key`, if it has one: read

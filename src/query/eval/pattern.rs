@@ -1127,7 +1127,7 @@ impl Drop for Matcher<'_> {
 
 /// How many candidate edges an expansion loads ahead at a time (see
 /// `Graph::warm`).
-const WARM_BATCH: usize = 16;
+pub(super) const WARM_BATCH: usize = 16;
 
 /// Puts `v` in `slot`. The value there before is, as a rule, a node or a
 /// relationship of the previous match: one that owns nothing is let go

@@ -18,14 +18,10 @@ use super::Grouping;
 use crate::graph::{EdgeId, NodeId, Sym};
 use crate::query::error::QueryError;
 use crate::query::eval::expr::Read;
-use crate::query::eval::pattern::{Matcher, put};
+use crate::query::eval::pattern::{Matcher, WARM_BATCH, put};
 use crate::query::eval::{Ctx, Row, Share};
 use crate::query::plan::{Expand, Op, PatternPlan, Slot, Step};
 use crate::query::value::Value;
-
-/// How many edges' property lists are loaded ahead at a time (see
-/// `Graph::warm`).
-const WARM_BATCH: usize = 16;
 
 /// What an aggregate of a star is fed for each edge.
 #[derive(Clone, Copy)]
@@ -227,14 +223,8 @@ impl<'a> Star<'a> {
             .any(|a| matches!(a, Arg::RelProperty(Some(key)) if !graph.has_int_column(*key)));
         for (i, &(e, b)) in edges.iter().enumerate() {
             ctx.guard.tick()?;
-            // The property lists of the next batch are requested while
-            // this one is read.
             if warm && i % WARM_BATCH == 0 {
-                if i == 0 {
-                    graph.prefetch_edge_props(&edges[..edges.len().min(4 * WARM_BATCH)]);
-                }
-                let next = edges.get(i + 4 * WARM_BATCH..).unwrap_or_default();
-                graph.prefetch_edge_props(&next[..next.len().min(WARM_BATCH)]);
+                graph.warm(&edges[i..edges.len().min(i + WARM_BATCH)], true, false);
             }
             if !labels.iter().all(|t| graph.passes(b, *t)) {
                 continue;

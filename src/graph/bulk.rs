@@ -20,7 +20,7 @@ use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _, NodeIndexable as _}
 use super::column::IntColumns;
 use super::{
     Adjacency, EdgeData, EdgeId, Graph, NodeData, NodeId, Properties, PropertyValue, Sym,
-    TypedEdges, name_key_of,
+    TypedEdges, name_key_of, set_bit,
 };
 
 impl Properties {
@@ -181,7 +181,7 @@ impl Graph {
                     PropertyValue::String(s) => {
                         index_one(s);
                         if Some(key) == name_key {
-                            string_named[id.0 as usize / 64] |= 1 << (id.0 % 64);
+                            set_bit(&mut string_named, id.0 as usize, true);
                         }
                     }
                     PropertyValue::List(items) => items

@@ -12,7 +12,7 @@
 //! from then on every change to an edge's properties updates them. A key
 //! without a column is read from the property lists.
 
-use super::{EdgeId, Properties, PropertyValue, Sym};
+use super::{EdgeId, Properties, PropertyValue, Sym, bit, set_bit};
 
 /// At most this many keys get a column.
 const MAX_COLUMNS: usize = 16;
@@ -41,8 +41,7 @@ impl IntColumn {
     #[inline]
     fn get(&self, e: EdgeId) -> Option<i64> {
         let i = e.0.checked_sub(self.base)? as usize;
-        let word = *self.present.get(i / 64)?;
-        if word & (1 << (i % 64)) == 0 {
+        if !bit(&self.present, i) {
             return None;
         }
         self.values.get(i).copied()
@@ -51,17 +50,15 @@ impl IntColumn {
     /// Records that edge `e` has `value` (an integer or nothing).
     fn set(&mut self, e: EdgeId, value: Option<i64>) {
         let Some(value) = value else {
-            if let Some(i) = e.0.checked_sub(self.base).map(|i| i as usize)
-                && let Some(word) = self.present.get_mut(i / 64)
-            {
-                *word &= !(1 << (i % 64));
+            if let Some(i) = e.0.checked_sub(self.base) {
+                set_bit(&mut self.present, i as usize, false);
             }
             return;
         };
         self.cover(e);
         let i = (e.0 - self.base) as usize;
         self.values[i] = value;
-        self.present[i / 64] |= 1 << (i % 64);
+        set_bit(&mut self.present, i, true);
     }
 
     /// Widens the column so that it covers `e`.
@@ -80,9 +77,8 @@ impl IntColumn {
             self.present = vec![0; len.div_ceil(64)];
             for i in 0..old.values.len() {
                 if let Some(v) = old.get(EdgeId(old.base + i as u32)) {
-                    let j = shift + i;
-                    self.values[j] = v;
-                    self.present[j / 64] |= 1 << (j % 64);
+                    self.values[shift + i] = v;
+                    set_bit(&mut self.present, shift + i, true);
                 }
             }
             return;

@@ -1038,7 +1038,7 @@ impl Graph {
         let new_names = indexed.then(|| names_of(&value));
         if Some(sym) == self.name_key {
             let named = matches!(value, PropertyValue::String(_));
-            set_bit(&mut self.string_named, node, named);
+            set_bit(&mut self.string_named, node.0 as usize, named);
         }
         let old = data.props.insert(sym, value);
         if indexed {
@@ -1058,7 +1058,7 @@ impl Graph {
             .node_weight_mut(NodeIndex::new(node.0 as usize))?;
         let old = data.props.remove(sym)?;
         if Some(sym) == self.name_key {
-            set_bit(&mut self.string_named, node, false);
+            set_bit(&mut self.string_named, node.0 as usize, false);
         }
         if Some(sym) == self.name_key || Some(sym) == self.aliases_key {
             self.unindex_names(node, &names_of(&old));
@@ -1164,7 +1164,7 @@ impl Graph {
             *adj = Adjacency::default();
         }
         self.set_label_mask(node, 0);
-        set_bit(&mut self.string_named, node, false);
+        set_bit(&mut self.string_named, node.0 as usize, false);
         for label in &data.labels {
             if let Some(set) = self.by_label.get_mut(label) {
                 set.remove(&node);
@@ -1302,10 +1302,7 @@ impl Graph {
     /// such nodes can give each its own group without comparing names.
     pub fn has_unique_name(&self, node: NodeId) -> bool {
         let i = node.0 as usize;
-        self.string_named
-            .get(i / 64)
-            .is_some_and(|w| w & (1 << (i % 64)) != 0)
-            && self.name_clashes.get(i).is_none_or(|c| *c == 0)
+        bit(&self.string_named, i) && self.name_clashes.get(i).is_none_or(|c| *c == 0)
     }
 
     fn unindex_names(&mut self, node: NodeId, names: &[String]) {
@@ -1359,9 +1356,13 @@ fn count_clash(clashes: &mut Vec<u32>, node: NodeId, more: bool) {
     };
 }
 
-/// Sets or clears `node`'s bit in `bits`.
-fn set_bit(bits: &mut Vec<u64>, node: NodeId, on: bool) {
-    let i = node.0 as usize;
+/// Whether bit `i` of `bits` is set; bits past the end are clear.
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+/// Sets or clears bit `i` of `bits`, growing `bits` only to set one.
+fn set_bit(bits: &mut Vec<u64>, i: usize, on: bool) {
     if bits.len() <= i / 64 {
         if !on {
             return;

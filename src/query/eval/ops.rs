@@ -937,11 +937,15 @@ impl<'a> Grouping<'a> {
         let mut accumulators = self.accumulators;
         // The groups that become rows: with a cut, those that reach it;
         // the others stay where they are until the lists are dropped.
-        let chosen: Vec<usize> = match cut {
-            Some(c) => (0..groups)
-                .filter(|&g| c.admits(&accumulators[g * per_group..(g + 1) * per_group]))
-                .collect(),
-            None => (0..groups).collect(),
+        let chosen: Box<dyn Iterator<Item = usize>> = match cut {
+            Some(c) => Box::new(
+                (0..groups)
+                    .filter(|&g| c.admits(&accumulators[g * per_group..(g + 1) * per_group]))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+            // Every group, without a list of them.
+            None => Box::new(0..groups),
         };
         let mut row: Row = Vec::new();
         let mut pending = self.pending.iter().peekable();
